@@ -1,0 +1,99 @@
+"""Settings, built once and injected. The only module that reads the environment."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["JobSettings", "Settings", "SpeechSettings", "VoiceAlias", "load_settings"]
+
+
+class VoiceAlias(BaseModel):
+    """An operator-defined voice: a new alias over an engine voice and its parameters."""
+
+    alias: str
+    engine: str = "espeak-ng"
+    voice_id: str
+    variant: str = ""
+    rate: float = 1.0
+    pitch: float = 1.0
+    gender: str = "neutral"
+    age_bracket: str = "adult"
+    display_name: str = ""
+    accent: str = ""
+    tags: list[str] = Field(default_factory=list)
+    description: str = ""
+
+
+class SpeechSettings(BaseModel):
+    sample_rate: int = 24000  # every section WAV is delivered at this rate
+    default_voice: str = "isaac"
+    engines: list[str] | None = None  # None: every installed engine
+    enable_fake_engine: bool = False
+    chunk_chars: int = 400
+    preview_max_chars: int = 250
+    voice_aliases: list[VoiceAlias] = Field(default_factory=list)
+
+
+class JobSettings(BaseModel):
+    backend: str = "inline"  # inline | celery
+    workers: int = 0  # 0: one per CPU core
+    sync_wait_seconds: float = 20.0  # how long a POST waits for a small job to finish
+    max_attempts: int = 3
+
+
+class Settings(BaseSettings):
+    """Environment: CASTWRIGHT_<NAME>, nested with double underscores (CASTWRIGHT_JOBS__WORKERS)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CASTWRIGHT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Path("data")
+    database_url: str = ""  # default: SQLite in data_dir
+    public_url: str = ""  # default: http://{host}:{port}
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = ""  # default: generated once into data_dir/secret.key
+    signed_url_ttl_seconds: int = 3600
+    public_url_ttl_seconds: int = 7 * 24 * 3600
+    max_body_bytes: int = 10 * 1024 * 1024
+    log_level: str = "info"
+    speech: SpeechSettings = Field(default_factory=SpeechSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'castwright.db'}"
+
+    @property
+    def effective_public_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def blob_root(self) -> Path:
+        return self.data_dir / "blobs"
+
+    def effective_secret_key(self) -> bytes:
+        """The signing secret; generated and kept in the data directory on first use."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)

@@ -1,0 +1,1 @@
+"""HTTP faces: thin translators between a wire protocol and the core services."""

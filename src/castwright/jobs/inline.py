@@ -1,0 +1,139 @@
+"""The embedded queue: a pool of worker processes fed with job ids.
+
+Workers are separate processes so that synthesis uses every core and a crashing engine cannot
+take the server down. Nothing lives only in memory: a job id is submitted after its row has
+committed, and at start every job still queued or running is submitted again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from sqlalchemy import select, update
+
+from castwright.config import Settings
+from castwright.models.job import Job, JobStatus
+
+__all__ = ["InlineJobQueue"]
+
+log = logging.getLogger("castwright.jobs")
+
+_worker_runtime = None
+
+
+def _init_worker(settings_json: str) -> None:
+    global _worker_runtime
+    from castwright.runtime import build_runtime
+
+    # Ctrl-C reaches the whole process group; the server decides when workers stop, so a
+    # running job finishes instead of dying half-way.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_runtime = build_runtime(Settings.model_validate_json(settings_json), with_queue=False)
+    _worker_runtime.warm_up()
+
+
+def _run_in_worker(job_id: str) -> str:
+    from castwright.jobs.runner import run_job
+
+    assert _worker_runtime is not None, "worker initialiser did not run"
+    return run_job(_worker_runtime, job_id)
+
+
+class InlineJobQueue:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._workers = settings.jobs.workers or os.cpu_count() or 1
+        self._executor: ProcessPoolExecutor | None = None
+        self._futures: dict[str, Future[str]] = {}
+        self._lock = threading.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._executor = self._new_executor()
+        self._resubmit_unfinished()
+
+    def stop(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            # Running jobs finish; queued ones stay queued in the database for the next start.
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(self._settings.model_dump_json(),),
+        )
+
+    def _resubmit_unfinished(self) -> None:
+        from castwright.runtime import database_for
+
+        db = database_for(self._settings)
+        with db.session() as session:
+            session.execute(
+                update(Job).where(Job.status == JobStatus.RUNNING).values(status=JobStatus.QUEUED)
+            )
+            ids = session.scalars(
+                select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.created_at)
+            ).all()
+        if ids:
+            log.info("resuming %d unfinished job(s)", len(ids))
+        for job_id in ids:
+            self.enqueue(job_id)
+
+    # -- queue -----------------------------------------------------------------------------
+
+    def enqueue(self, job_id: str) -> None:
+        executor = self._executor
+        if executor is None:
+            return  # not started (e.g. stopping): the job stays queued and resumes at start
+        with self._lock:
+            if job_id in self._futures:
+                return
+            future = executor.submit(_run_in_worker, job_id)
+            self._futures[job_id] = future
+        future.add_done_callback(functools.partial(self._finished, job_id))
+
+    def _finished(self, job_id: str, future: Future[str]) -> None:
+        with self._lock:
+            self._futures.pop(job_id, None)
+        if future.cancelled():
+            return
+        error = future.exception()
+        if isinstance(error, BrokenProcessPool) and self._executor is not None:
+            # A worker died (an engine crashed). Replace the pool; the job row is still
+            # running, so resubmitting every unfinished job picks it up again.
+            log.error("worker pool broke (%s); restarting it", error)
+            threading.Thread(target=self._restart, daemon=True).start()
+        elif error is not None:
+            log.error("job %s raised in the worker: %r", job_id, error)
+
+    def _restart(self) -> None:
+        with self._lock:
+            old, self._executor = self._executor, self._new_executor()
+        if old is not None:
+            old.shutdown(wait=False, cancel_futures=True)
+        self._resubmit_unfinished()
+
+    async def wait(self, job_id: str, timeout: float) -> bool:
+        with self._lock:
+            future = self._futures.get(job_id)
+        if future is None:
+            return True
+        try:
+            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
+        except TimeoutError:
+            return False
+        except Exception:
+            return True  # finished badly; the caller reads the outcome from the database
+        return True

@@ -1,0 +1,1 @@
+"""Scripts: versioned script markup, organised by project, module and name."""

@@ -1,0 +1,1 @@
+"""Speech: engines, text processing and rendering of script sections."""

@@ -1,0 +1,1 @@
+"""Text processing: script markup, normalisation and chunking."""

@@ -1,0 +1,85 @@
+"""The speech render job: idempotent, one WAV per planned section, cached by content."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from castwright.audio.wav import encode_wav
+from castwright.db.base import new_id, utcnow
+from castwright.jobs.registry import job_handler
+from castwright.models.speech import Speech, SpeechStatus
+from castwright.runtime import Runtime
+from castwright.speech.render import SectionPlan, render_plan
+from castwright.speech.text.markup import parse_script
+from castwright.speeches.planning import TtsOptions, plan_speech
+from castwright.speeches.repository import SpeechRepository
+from castwright.speeches.service import speech_blob_prefix
+
+__all__ = ["render_speech"]
+
+log = logging.getLogger("castwright.speeches")
+
+
+def _mark_failed(runtime: Runtime, session: Session, speech_id: str, reason: str) -> None:
+    speech = session.get(Speech, speech_id)
+    if speech is not None:
+        speech.status, speech.error, speech.finished_at = SpeechStatus.FAILED, reason, utcnow()
+
+
+@job_handler("speech.render", on_failure=_mark_failed)
+def render_speech(runtime: Runtime, session: Session, speech_id: str) -> None:
+    repo = SpeechRepository(session)
+    speech = repo.get_by_id(speech_id)
+    if speech is None or speech.status == SpeechStatus.COMPLETED:
+        return  # deleted meanwhile, or already done by an earlier attempt
+    speech.status = SpeechStatus.IN_PROGRESS
+    session.commit()  # let pollers see progress
+    options = TtsOptions.from_json(speech.request)
+    plans = plan_speech(parse_script(speech.script_text), options, runtime.voices)
+    use_cache = bool(speech.request.get("useCache", True))
+    sections = [
+        _render_section(runtime, repo, speech_blob_prefix(speech), index, plan, use_cache)
+        for index, plan in enumerate(plans)
+    ]
+    speech.sections = sections
+    speech.status = SpeechStatus.COMPLETED
+    speech.finished_at = utcnow()
+
+
+def _render_section(
+    runtime: Runtime,
+    repo: SpeechRepository,
+    prefix: str,
+    index: int,
+    plan: SectionPlan,
+    use_cache: bool,
+) -> dict[str, object]:
+    settings = runtime.settings.speech
+    engine = runtime.engines.get(plan.voice.engine)
+    key = plan.cache_key(engine.version, settings.sample_rate)
+    blob_key = f"{prefix}/{index:03d}.wav"
+    cached = repo.cached(key) if use_cache else None
+    duration: float
+    if cached is not None and runtime.blobs.exists(cached.blob_key):
+        runtime.blobs.put_bytes(blob_key, runtime.blobs.read_bytes(cached.blob_key))
+        duration = cached.duration
+    else:
+        audio = render_plan(plan, runtime.engines, settings.sample_rate, settings.chunk_chars)
+        runtime.blobs.put_bytes(blob_key, encode_wav(audio))
+        duration = audio.duration
+        repo.remember(key, blob_key, duration)
+    return {
+        "sectionId": new_id(),
+        "sectionName": plan.section_name,
+        "parentSectionName": plan.parent,
+        "soundSegment": plan.sound_segment,
+        "audience": plan.audience,
+        "blobKey": blob_key,
+        "format": "wav",
+        "duration": round(duration, 3),
+        "voice": plan.voice.alias,
+        "speed": plan.speed,
+        "preview": plan.preview,
+    }

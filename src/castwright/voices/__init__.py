@@ -1,0 +1,1 @@
+"""Voices: a catalogue with AudioStack's voice fields, built from the installed engines."""

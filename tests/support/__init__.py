@@ -1,0 +1,1 @@
+"""Test support: live servers, databases and audio measurements."""
