@@ -44,6 +44,8 @@ class JobSettings(BaseModel):
     workers: int = 0  # 0: one per CPU core
     sync_wait_seconds: float = 20.0  # how long a POST waits for a small job to finish
     max_attempts: int = 3
+    # Accepted-but-unfinished renders per organisation; beyond it new work gets 429.
+    max_unfinished_per_org: int = 1000
 
 
 class Settings(BaseSettings):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from castwright.models.render_cache import RenderCacheEntry
@@ -45,6 +45,12 @@ class SpeechRepository:
                 Speech.status.in_(SpeechStatus.UNFINISHED),
             )
         ).first()
+
+    def count_unfinished(self, org_id: str) -> int:
+        query = select(func.count()).where(
+            Speech.org_id == org_id, Speech.status.in_(SpeechStatus.UNFINISHED)
+        )
+        return self.session.scalar(query) or 0
 
     def page(
         self, org_id: str, filters: dict[str, str], after: Speech | None, limit: int

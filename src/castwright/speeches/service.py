@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from castwright.errors import Invalid, NotFound
+from castwright.errors import Invalid, NotFound, RateLimited
 from castwright.jobs.submit import submit_job
 from castwright.models.speech import Speech, SpeechStatus
 from castwright.runtime import Runtime
@@ -62,6 +62,11 @@ class SpeechService:
         existing = self.repo.unfinished_with_key(self.org_id, dedupe_key)
         if existing is not None:
             return existing  # an SDK retry after a client timeout: same job, no second render
+        limit = self.runtime.settings.jobs.max_unfinished_per_org
+        if self.repo.count_unfinished(self.org_id) >= limit:
+            raise RateLimited(
+                f"{limit} renders are already waiting; try again shortly", retry_after=5
+            )
         speech = self.repo.add(
             Speech(
                 org_id=self.org_id,

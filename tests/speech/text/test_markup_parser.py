@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import time
 
 import pytest
 
@@ -53,7 +55,9 @@ def texts(section: Section) -> list[str]:
     return [item.text for item in section.items if isinstance(item, Text)]
 
 
-def assert_prosody(actual: Prosody, rate: float = 1.0, pitch: float = 1.0, volume: float = 1.0):
+def assert_prosody(
+    actual: Prosody, rate: float = 1.0, pitch: float = 1.0, volume: float = 1.0
+) -> None:
     assert math.isclose(actual.rate, rate, rel_tol=1e-3), actual
     assert math.isclose(actual.pitch, pitch, rel_tol=1e-3), actual
     assert math.isclose(actual.volume, volume, rel_tol=1e-3), actual
@@ -358,6 +362,19 @@ def test_placeholder_without_value_or_default_is_invalid_on_its_audience_field()
     ]
 
 
+def test_plain_text_can_be_spoken_for_a_language() -> None:
+    section = only_section(
+        parse_script(
+            "Hi <as:placeholder id='n'/>, call <say-as interpret-as='telephone'>555-1234</say-as>"
+            " at 9:30."
+        )
+    )
+    assert section_plain_text(section, {"n": "Dr. No"}, language="en") == (
+        "Hi Doctor No, call five five five, one two three four at nine thirty."
+    )
+    assert section_plain_text(section, {"n": "Ann"}) == "Hi Ann, call 555-1234 at 9:30."
+
+
 def test_document_plain_text_joins_sections() -> None:
     document = parse_script(AUDIOSTACK_EXAMPLE)
     assert document_plain_text(document, {"name": "Al"}) == (
@@ -629,6 +646,11 @@ def test_stray_angle_brackets_are_text() -> None:
     assert not document.uses_markup
 
 
+def test_cdata_is_literal_text() -> None:
+    document = parse_script("<![CDATA[a <as:break/> & b]]> c")
+    assert only_section(document).items == [Text("a <as:break/> & b c")]
+
+
 def test_comments_and_declarations_are_silent() -> None:
     document = parse_script('<?xml version="1.0"?><!-- note -->Hello<!-- <as:break/> -->')
     assert only_section(document).items == [Text("Hello")]
@@ -753,3 +775,15 @@ def test_clamp_prosody_limits() -> None:
     assert clamp_prosody(Prosody(0.01, 0.01, 0.0)) == Prosody(0.25, 0.5, 0.0)
     inside = Prosody(1.2, 0.9, 1.1)
     assert clamp_prosody(inside) == inside
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["<b>" * 20000, "<as:" * 20000, "{{a|" * 20000, "<" * 50000, "x" * 200000],
+    ids=["deep-unknown-tags", "broken-as-tags", "legacy-openers", "angle-brackets", "one-word"],
+)
+def test_hostile_input_is_handled_quickly(script: str) -> None:
+    started = time.perf_counter()
+    with contextlib.suppress(Invalid):
+        parse_script(script)
+    assert time.perf_counter() - started < 5.0

@@ -66,7 +66,11 @@ def test_closing_quotes_stay_with_their_sentence() -> None:
 
 
 def test_other_scripts() -> None:
-    chinese = f"\u4f60\u597d{IDEOGRAPHIC_FULL_STOP}\u4e16\u754c{FULLWIDTH_EXCLAMATION}\u518d\u89c1{FULLWIDTH_QUESTION}"
+    chinese = (
+        f"\u4f60\u597d{IDEOGRAPHIC_FULL_STOP}"
+        f"\u4e16\u754c{FULLWIDTH_EXCLAMATION}"
+        f"\u518d\u89c1{FULLWIDTH_QUESTION}"
+    )
     assert split_sentences(chinese, "zh") == [
         f"\u4f60\u597d{IDEOGRAPHIC_FULL_STOP}",
         f"\u4e16\u754c{FULLWIDTH_EXCLAMATION}",
@@ -77,7 +81,10 @@ def test_other_scripts() -> None:
         f"\u0645\u0631\u062d\u0628\u0627{ARABIC_QUESTION}",
         "\u0634\u0643\u0631\u0627.",
     ]
-    hindi = f"\u0928\u092e\u0938\u094d\u0924\u0947{DEVANAGARI_DANDA} \u0927\u0928\u094d\u092f\u0935\u093e\u0926{DEVANAGARI_DANDA}"
+    hindi = (
+        f"\u0928\u092e\u0938\u094d\u0924\u0947{DEVANAGARI_DANDA} "
+        f"\u0927\u0928\u094d\u092f\u0935\u093e\u0926{DEVANAGARI_DANDA}"
+    )
     assert split_sentences(hindi, "hi") == [
         f"\u0928\u092e\u0938\u094d\u0924\u0947{DEVANAGARI_DANDA}",
         f"\u0927\u0928\u094d\u092f\u0935\u093e\u0926{DEVANAGARI_DANDA}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from castwright.speech.text.normalise import interpret, normalise
@@ -186,6 +188,7 @@ def test_years(written: str, spoken: str) -> None:
         ("approx. 5", "approximately five"),
         ("Acme Inc. is big", "Acme Incorporated is big"),
         ("Say no. 5 times no", "Say number five times no"),
+        ("St-Tropez and Dr-Who", "St-Tropez and Dr-Who"),
     ],
 )
 def test_abbreviations(written: str, spoken: str) -> None:
@@ -339,3 +342,14 @@ def test_spoken_forms() -> None:
     assert time_words(12, 0, meridiem="p") == "twelve p m"
     assert time_words(13, 0, meridiem="p") is None
     assert time_words(9, 60) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1" * 100000, "." * 100000, "a." * 50000, "St. " * 20000, "etc. " * 20000, "+1 555 " * 10000],
+    ids=["digits", "dots", "initials", "saints", "etceteras", "phone-prefixes"],
+)
+def test_long_hostile_input_is_normalised_quickly(text: str) -> None:
+    started = time.perf_counter()
+    normalise(text)
+    assert time.perf_counter() - started < 5.0

@@ -6,10 +6,12 @@ placeholders and chunking are the renderer's job, so every engine gets them for 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from castwright.audio import AudioBuffer
+from castwright.errors import Invalid
 
 __all__ = ["Engine", "EngineUnavailable", "EngineVoice", "SynthesisParams"]
 
@@ -46,6 +48,15 @@ class SynthesisParams:
     pitch: float = 1.0
     volume: float = 1.0
     variant: str = ""
+
+    def check(self) -> None:
+        """Reject values no engine can honour (non-positive rate or pitch, negative volume)."""
+        for name in ("rate", "pitch"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise Invalid(f"must be a positive number, got {value!r}", field=name)
+        if not (math.isfinite(self.volume) and self.volume >= 0):
+            raise Invalid(f"must be zero or more, got {self.volume!r}", field="volume")
 
 
 @runtime_checkable

@@ -224,15 +224,6 @@ def _rate_wpm(rate: float) -> int:
     return max(MIN_RATE_WPM, round(DEFAULT_RATE_WPM * min(rate, _MAX_RATE)))
 
 
-def _check_params(params: SynthesisParams) -> None:
-    for field in ("rate", "pitch"):
-        value = getattr(params, field)
-        if not (math.isfinite(value) and value > 0):
-            raise Invalid(f"must be a positive number, got {value!r}", field=field)
-    if not (math.isfinite(params.volume) and params.volume >= 0):
-        raise Invalid(f"must be zero or more, got {params.volume!r}", field="volume")
-
-
 class EspeakEngine:
     """espeak-ng, in process. Every language the library ships; thread-safe (serialised)."""
 
@@ -282,7 +273,7 @@ class EspeakEngine:
         return f"{identifier}+{file_name}"
 
     def synthesize(self, text: str, voice_id: str, params: SynthesisParams) -> AudioBuffer:
-        _check_params(params)
+        params.check()
         voice = self.resolve(voice_id, params.variant)
         if not text.strip():
             return AudioBuffer.silence(0, self.sample_rate)

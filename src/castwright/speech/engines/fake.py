@@ -7,7 +7,6 @@ by the rate, so tests of speed, chunking, mixing and timing behave as with a rea
 
 from __future__ import annotations
 
-import math
 import zlib
 
 import numpy as np
@@ -58,10 +57,7 @@ class FakeEngine:
     def synthesize(self, text: str, voice_id: str, params: SynthesisParams) -> AudioBuffer:
         if voice_id != self.voice_id:
             raise Invalid(f"the fake engine has only the voice 'fake', not {voice_id!r}")
-        for field in ("rate", "pitch"):
-            value = getattr(params, field)
-            if not (math.isfinite(value) and value > 0):
-                raise Invalid(f"must be a positive number, got {value!r}", field=field)
+        params.check()
         frames = self._frames(text, params.rate)
         if frames == 0:
             return AudioBuffer.silence(0, self.sample_rate)

@@ -20,24 +20,23 @@ Audio comes back at the voice's own sample rate (32000 Hz for the HTS voice).
 
 from __future__ import annotations
 
-import io
-import math
 import re
 import shutil
 import subprocess
 import tempfile
 import threading
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from castwright.audio import AudioBuffer
+from castwright.audio.wav import decode_wav
+from castwright.dsp import to_mono
 from castwright.errors import Invalid
 from castwright.speech.engines.base import EngineUnavailable, EngineVoice, SynthesisParams
 
-__all__ = ["DEFAULT_VOICES_DIR", "FestivalEngine", "decode_wav"]
+__all__ = ["DEFAULT_VOICES_DIR", "FestivalEngine", "apply_gain", "decode_mono_wav"]
 
 INSTALL_HINT = "apt-get install festival festvox-us-slt-hts"
 DEFAULT_VOICES_DIR = Path("/usr/share/festival/voices")
@@ -77,18 +76,6 @@ _LANGUAGE_DIRS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def decode_wav(data: bytes) -> AudioBuffer:
-    """A 16-bit PCM RIFF/WAV file as a mono float32 buffer (channels are averaged)."""
-    with wave.open(io.BytesIO(data)) as reader:
-        if reader.getsampwidth() != 2:
-            raise ValueError(f"expected 16-bit PCM, got {8 * reader.getsampwidth()}-bit")
-        channels = reader.getnchannels()
-        rate = reader.getframerate()
-        pcm = np.frombuffer(reader.readframes(reader.getnframes()), dtype="<i2")
-    samples = pcm.astype(np.float32).reshape(-1, channels).mean(axis=1) / np.float32(32768.0)
-    return AudioBuffer.mono(samples, rate)
-
-
 def apply_gain(audio: AudioBuffer, volume: float) -> AudioBuffer:
     """``audio`` scaled by ``volume`` and clipped to [-1, 1]."""
     if volume == 1.0:
@@ -96,14 +83,8 @@ def apply_gain(audio: AudioBuffer, volume: float) -> AudioBuffer:
     return AudioBuffer(np.clip(audio.samples * np.float32(volume), -1.0, 1.0), audio.sample_rate)
 
 
-def check_params(params: SynthesisParams) -> None:
-    """Reject parameters no engine can honour (non-positive rate or pitch, negative volume)."""
-    for field in ("rate", "pitch"):
-        value = getattr(params, field)
-        if not (math.isfinite(value) and value > 0):
-            raise Invalid(f"must be a positive number, got {value!r}", field=field)
-    if not (math.isfinite(params.volume) and params.volume >= 0):
-        raise Invalid(f"must be zero or more, got {params.volume!r}", field="volume")
+def decode_mono_wav(data: bytes) -> AudioBuffer:
+    return to_mono(decode_wav(data))
 
 
 @dataclass(frozen=True)
@@ -196,7 +177,7 @@ class FestivalEngine:
         return [*command, "-o", str(output)]
 
     def synthesize(self, text: str, voice_id: str, params: SynthesisParams) -> AudioBuffer:
-        check_params(params)
+        params.check()
         voice = self._voice_table().get(voice_id)
         if voice is None:
             raise Invalid(f"festival has no voice {voice_id!r}", field="voice_id")
@@ -225,4 +206,4 @@ class FestivalEngine:
             raise RuntimeError(f"text2wave failed ({done.returncode}): {errors[-500:]}")
         if not wav:  # nothing speakable, e.g. only punctuation
             return AudioBuffer.silence(0, 16000)
-        return apply_gain(decode_wav(wav), params.volume)
+        return apply_gain(decode_mono_wav(wav), params.volume)

@@ -28,7 +28,7 @@ from pathlib import Path
 from castwright.audio import AudioBuffer
 from castwright.errors import Invalid
 from castwright.speech.engines.base import EngineUnavailable, EngineVoice, SynthesisParams
-from castwright.speech.engines.festival import apply_gain, check_params, decode_wav
+from castwright.speech.engines.festival import apply_gain, decode_mono_wav
 
 __all__ = ["FliteEngine"]
 
@@ -113,7 +113,7 @@ class FliteEngine:
         return list(self._voice_table().values())
 
     def synthesize(self, text: str, voice_id: str, params: SynthesisParams) -> AudioBuffer:
-        check_params(params)
+        params.check()
         if voice_id not in self._voice_table():
             raise Invalid(f"flite has no voice {voice_id!r}", field="voice_id")
         if not text.strip():
@@ -131,4 +131,4 @@ class FliteEngine:
             wav = output.read_bytes() if output.exists() else b""
         if done.returncode != 0 or not wav:
             raise RuntimeError(f"flite failed ({done.returncode}): {done.stderr.strip()[-500:]}")
-        return apply_gain(decode_wav(wav), params.volume)
+        return apply_gain(decode_mono_wav(wav), params.volume)

@@ -81,8 +81,11 @@ def _word_before(text: str, end: int) -> str:
     return text[start:end].lstrip(_OPENING_MARKS)
 
 
+_NEXT_WORD_RE = re.compile(r"\s*(\S*)")
+
+
 def _next_word(text: str, position: int) -> str:
-    match = re.match(r"\s*(\S*)", text[position:])
+    match = _NEXT_WORD_RE.match(text, position)
     return match.group(1) if match else ""
 
 

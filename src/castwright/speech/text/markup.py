@@ -53,6 +53,7 @@ FIELD = "scriptText"
 _EMPTY_TAGS = frozenset({"as:break", "break", "as:fx", "as:media"})
 # Roles that sections and sub-sections may sit inside: they carry no delivery of their own.
 _STRUCTURALLY_TRANSPARENT = frozenset({"speak", "unknown", "ignored"})
+_CAPTURING_ROLES = frozenset({"placeholder", "alias"})
 _WHITESPACE_RE = re.compile(r"\s+")
 
 
@@ -82,6 +83,8 @@ class _Parser:
         self.uses_markup = False
         self.reported_unknown: set[str] = set()
         self.open_empty_tag: Tag | None = None  # "<break ...>" that may get a "</break>"
+        # Open placeholders and <sub alias> tags, innermost last: they swallow their content.
+        self.captures: list[_Frame] = []
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -105,8 +108,10 @@ class _Parser:
     def push(self, tag: Tag, role: str, prosody: Prosody | None = None) -> None:
         if tag.self_closing:
             return
-        interpretation = self.interpretation
-        self.stack.append(_Frame(tag, role, prosody or self.prosody, interpretation))
+        frame = _Frame(tag, role, prosody or self.prosody, self.interpretation)
+        self.stack.append(frame)
+        if role in _CAPTURING_ROLES:
+            self.captures.append(frame)
 
     def innermost(self, *roles: str) -> _Frame | None:
         return next((f for f in reversed(self.stack) if f.role in roles), None)
@@ -139,7 +144,7 @@ class _Parser:
             self.error(f"{fragment!r} at offset {token.offset} is not a well-formed tag")
 
     def on_text(self, text: str) -> None:
-        capture = self.innermost("placeholder", "alias")
+        capture = self.captures[-1] if self.captures else None
         if capture is not None:
             if capture.role == "placeholder":
                 capture.default_text.append(text)
@@ -149,7 +154,7 @@ class _Parser:
 
     def rejected_inside_capture(self, tag: Tag) -> bool:
         """Tags inside a placeholder are errors; inside ``<sub alias>`` they are ignored."""
-        capture = self.innermost("placeholder", "alias")
+        capture = self.captures[-1] if self.captures else None
         if capture is None:
             return False
         if capture.role == "placeholder":
@@ -189,6 +194,8 @@ class _Parser:
         self.stack.clear()
 
     def close_frame(self, frame: _Frame) -> None:
+        if frame.role in _CAPTURING_ROLES:
+            self.captures.remove(frame)
         if frame.role == "section":
             self.section = self.sub = None
         elif frame.role == "sub":

@@ -138,12 +138,10 @@ def _special_token(text: str, start: int) -> tuple[Token | None, int] | None:
         return LegacyPlaceholder(match["id"], default, start), match.end()
     if _AS_TAG_START_RE.match(text, start):
         # Swallow up to the next ">" (if it comes before another "<") so one typo is one error.
-        end = text.find(">", start)
         next_open = text.find("<", start + 1)
-        if end == -1 or (next_open != -1 and next_open < end):
-            end = next_open if next_open != -1 else len(text)
-        else:
-            end += 1
+        limit = next_open if next_open != -1 else len(text)
+        close = text.find(">", start, limit)
+        end = close + 1 if close != -1 else limit
         return MalformedTag(text[start:end], start), end
     return None
 

@@ -9,20 +9,13 @@ user already took them.
 
 from __future__ import annotations
 
-from castwright.speech.text.document import Break, Marker, Placeholder, Section, SectionItem, Text
+from castwright.speech.text.document import Break, Section
 from castwright.speech.text.markup_lexer import Tag
-from castwright.speech.text.markup_units import RawSection
+from castwright.speech.text.markup_units import RawSection, items_have_speech
 
 __all__ = ["DEFAULT_SECTION_NAME", "build_sections"]
 
 DEFAULT_SECTION_NAME = "default"
-
-
-def _has_speech(items: list[SectionItem]) -> bool:
-    return any(
-        isinstance(item, Placeholder | Marker) or (isinstance(item, Text) and item.text.strip())
-        for item in items
-    )
 
 
 def _explicit_names(raw_sections: list[RawSection]) -> tuple[set[str], list[str]]:
@@ -88,11 +81,11 @@ def build_sections(
 def _flatten(raw: RawSection, name: str, warnings: list[str]) -> list[Section]:
     own_items = raw.own.finish()
     if not raw.subs:
-        if raw.tag is not None and not _has_speech(own_items):
+        if raw.tag is not None and not items_have_speech(own_items):
             warnings.append(f"{raw.tag.describe()} at offset {raw.tag.offset} is empty")
         return [Section(name, raw.sound_segment, None, own_items)]
     units: list[Section] = []
-    if _has_speech(own_items):
+    if items_have_speech(own_items):
         units.append(Section(name, raw.sound_segment, None, own_items))
     elif any(isinstance(item, Break) for item in own_items):
         warnings.append(
@@ -101,7 +94,7 @@ def _flatten(raw: RawSection, name: str, warnings: list[str]) -> list[Section]:
         )
     for sub in raw.subs:
         items = sub.body.finish()
-        if not _has_speech(items):
+        if not items_have_speech(items):
             warnings.append(f"{sub.tag.describe()} at offset {sub.tag.offset} is empty")
         units.append(Section(sub.name, raw.sound_segment, name, items))
     return units

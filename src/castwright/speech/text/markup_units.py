@@ -25,7 +25,13 @@ from castwright.speech.text.document import (
 )
 from castwright.speech.text.markup_lexer import Tag
 
-__all__ = ["PARAGRAPH_PAUSE_SECONDS", "RawSection", "RawSub", "UnitBuilder"]
+__all__ = [
+    "PARAGRAPH_PAUSE_SECONDS",
+    "RawSection",
+    "RawSub",
+    "UnitBuilder",
+    "items_have_speech",
+]
 
 PARAGRAPH_PAUSE_SECONDS = 0.4
 
@@ -55,6 +61,11 @@ def _joined(left: str, right: str) -> str:
     return left + right.lstrip(" ") if left.endswith(" ") else left + right
 
 
+def items_have_speech(items: list[SectionItem]) -> bool:
+    """Whether a unit would make any sound of its own (pauses alone do not count)."""
+    return any(_is_speech(item) for item in items)
+
+
 def _separates_speech(item: SectionItem) -> bool:
     """Speech is synthesised separately on each side of pauses and markers."""
     return isinstance(item, Break | Marker)
@@ -69,10 +80,7 @@ class UnitBuilder:
         self.first_break_offset: int | None = None
 
     def has_speech(self) -> bool:
-        return any(_is_speech(item) for item in self._items)
-
-    def has_pause(self) -> bool:
-        return self._has_pending_break or any(isinstance(i, Break) for i in self._items)
+        return items_have_speech(self._items)
 
     def add_text(
         self,

@@ -60,16 +60,27 @@ _MERIDIEM = r"(?P<mer>[AaPp])\.?\s?[Mm]\b\.?"
 _SCALE = rf"(?:{_alternation(SCALE_WORDS)})(?!\w)"
 _CURRENCY_PREFIX = _alternation([*CURRENCY_SYMBOLS, *CURRENCY_CODES])
 _CURRENCY_SUFFIX = _alternation([*CURRENCY_CODES, "€", "£"])
-_PROTECTED_RE = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
+# URLs and e-mail addresses are read by the engine as written. The look-behind keeps the scan
+# linear: an address can only start where a run of address characters starts.
+_PROTECTED_RE = re.compile(r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+_NEXT_WORD_START_RE = re.compile(r"\s*(?P<char>\S?)")
+_CAPITALISED_NEXT_RE = re.compile(r"\s+[A-Z]")
+_LAST_WORDS_RE = re.compile(r"(?P<preceding>\S*)\s+(?P<word>\S+)\s+$")
+
+
+def _followed_by_name(match: re.Match[str]) -> bool:
+    return _CAPITALISED_NEXT_RE.match(match.string, match.end()) is not None
 
 
 def _sentence_stop(match: re.Match[str]) -> str:
-    """ "." when the match swallowed a full stop that also ends the sentence ("at 9 p.m.")."""
+    """A full stop when the match swallowed one that also ends the sentence ("at 9 p.m.")."""
     if not match.group(0).endswith("."):
         return ""
-    rest = match.string[match.end() :]
-    following = rest.lstrip()
-    return "." if not following or following[0].isupper() or "\n" in rest[:1] else ""
+    following = _NEXT_WORD_START_RE.match(match.string, match.end())
+    next_char = following["char"] if following else ""
+    return "." if not next_char or next_char.isupper() else ""
 
 
 def _is_year(number: int) -> bool:
@@ -92,10 +103,8 @@ def _abbreviation_rule(entry: Abbreviation) -> _Rule:
 
     def replace(match: re.Match[str]) -> str:
         written = match.group(0)
-        if entry.title and not written.endswith("."):
-            following = match.string[match.end() :]
-            if not re.match(r"\s+[A-Z]", following):
-                return written  # "Ms" without a name after it is something else
+        if entry.title and not written.endswith(".") and not _followed_by_name(match):
+            return written  # "Ms" without a name after it is something else
         stop = _sentence_stop(match) if entry.may_end_sentence else ""
         return entry.expansion + stop
 
@@ -108,19 +117,18 @@ _PLACE_TITLES = {"St": ("Saint", "Street"), "Dr": ("Doctor", "Drive")}
 def _saint_or_street(match: re.Match[str]) -> str:
     """St./Dr. after a name is a road (Street, Drive), before a name a title (Saint, Doctor)."""
     title, road = _PLACE_TITLES[match["abbr"]]
-    written_before = match.string[: match.start()]
-    before = written_before.rstrip()
+    # Two words of context are enough; looking further would make long texts slow.
+    context = " " + match.string[max(0, match.start() - 80) : match.start()]
+    last_words = _LAST_WORDS_RE.search(context)
     after_name = False
-    if before and before != written_before:
-        word = before.split()[-1]
-        preceding = before[: -len(word)].rstrip()
+    if last_words is not None:
+        word, preceding = last_words["word"], last_words["preceding"]
         sentence_start = not preceding or preceding[-1] in ".!?"
-        ends_sentence = word[-1] in ".!?"
         named = word[0].isdigit() or (word[0].isupper() and not sentence_start)
-        after_name = named and not ends_sentence
+        after_name = named and word[-1] not in ".!?"
     if after_name:
         return road + _sentence_stop(match)
-    if re.match(r"\s+[A-Z]", match.string[match.end() :]):
+    if _followed_by_name(match):
         return title
     return road + _sentence_stop(match)  # a title is always followed by a name
 
@@ -251,7 +259,7 @@ def _rules(day_first: bool) -> list[_Rule]:
 
     return [
         *(_abbreviation_rule(entry) for entry in ABBREVIATIONS),
-        rule(r"(?<![\w.])(?P<abbr>St|Dr)\b\.?(?!\w)", _saint_or_street),
+        rule(r"(?<![\w.])(?P<abbr>St|Dr)(?:\.|(?=\s))", _saint_or_street),
         rule(r"(?<![\w.])(?:[Nn]o\.\s?|#)(?=\d)", _number_sign),
         rule(
             r"(?<![\w/.-])(?P<y>\d{4})([-/])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?![\w/-]|\.\d)",

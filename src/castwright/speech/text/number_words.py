@@ -161,8 +161,11 @@ def date_words(
 
 
 def money_words(amount: str, currency: Currency, scale: str = "") -> str:
-    """ "5.99" dollars -> "five dollars and ninety-nine cents"; "1.5" + "million" -> "one
-    point five million dollars". Amounts with three or more decimals are read as decimals."""
+    """An amount of money in words.
+
+    "5.99" dollars is "five dollars and ninety-nine cents"; "1.5" with scale "million" is "one
+    point five million dollars". Amounts with three or more decimals are read as decimals.
+    """
     amount = amount.replace(",", "")
     minus = "minus " if amount[:1] in "-\N{MINUS SIGN}" else ""
     amount = amount.lstrip("-\N{MINUS SIGN}")

@@ -16,23 +16,34 @@ from castwright.speech.text.document import (
     Section,
     Text,
 )
+from castwright.speech.text.normalise import interpret
 
 __all__ = ["document_plain_text", "section_plain_text"]
 
 _WHITESPACE_RE = re.compile(r"\s+")
 
 
-def section_plain_text(section: Section, audience: dict[str, str]) -> str:
+def _spoken(text: Text, language: str | None) -> str:
+    if language is None:
+        return text.text
+    return interpret(text.text, text.interpret_as, text.format, language)
+
+
+def section_plain_text(
+    section: Section, audience: dict[str, str], language: str | None = None
+) -> str:
     """The section as plain text with placeholders filled and pauses shown as spaces.
 
     An audience value wins over the placeholder's default; a placeholder with neither is an
-    :class:`Invalid` on ``audience.<id>``. Used for previews and length prediction.
+    :class:`Invalid` on ``audience.<id>``. Without ``language`` the text stays as written
+    (say-as runs included); with it, every run is normalised for that language the way the
+    engine will receive it. Used for previews and length prediction.
     """
     parts: list[str] = []
     missing: list[str] = []
     for item in section.items:
         if isinstance(item, Text):
-            parts.append(item.text)
+            parts.append(_spoken(item, language))
         elif isinstance(item, Placeholder):
             value = audience.get(item.id)
             if value is None or not value.strip():
@@ -40,7 +51,7 @@ def section_plain_text(section: Section, audience: dict[str, str]) -> str:
             if value is None:
                 missing.append(item.id)
             else:
-                parts.append(value)
+                parts.append(_spoken(Text(value), language))
         elif isinstance(item, Break | Marker):
             parts.append(" ")
     if missing:
@@ -56,7 +67,9 @@ def section_plain_text(section: Section, audience: dict[str, str]) -> str:
     return _WHITESPACE_RE.sub(" ", "".join(parts)).strip()
 
 
-def document_plain_text(document: ScriptDocument, audience: dict[str, str]) -> str:
+def document_plain_text(
+    document: ScriptDocument, audience: dict[str, str], language: str | None = None
+) -> str:
     """Every section's plain text (see :func:`section_plain_text`), joined by spaces."""
-    texts = (section_plain_text(section, audience) for section in document.sections)
+    texts = (section_plain_text(section, audience, language) for section in document.sections)
     return " ".join(text for text in texts if text)

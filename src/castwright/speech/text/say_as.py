@@ -48,7 +48,7 @@ _MONEY_RE = re.compile(
 
 
 def spell_characters(text: str, lang: str = "en") -> str:
-    """ "ABC1" -> "A B C one": letters upper-cased so engines name them, not read them."""
+    """Spell ``text`` out: "ABC1" -> "A B C one". Upper case makes engines name letters."""
     words: list[str] = []
     for char in text:
         if char.isalpha():
