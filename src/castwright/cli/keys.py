@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from castwright.auth.service import count_keys, create_key, list_keys, revoke_key
+from castwright.cli.output import print_table
 from castwright.config import Settings
 from castwright.db.migrate import upgrade
 from castwright.errors import CastwrightError
@@ -43,18 +43,20 @@ def list_() -> None:
     """List keys (secrets are never shown again)."""
     settings = Settings()
     upgrade(settings)
-    table = Table("id", "prefix", "name", "created", "last used", "revoked")
     with database_for(settings).session() as session:
-        for key in list_keys(session):
-            table.add_row(
+        rows = [
+            [
                 key.id,
                 key.prefix + "…",
                 key.name,
                 f"{key.created_at:%Y-%m-%d %H:%M}",
                 f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "-",
                 f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "-",
-            )
-    console.print(table)
+            ]
+            for key in list_keys(session)
+        ]
+    columns = ["id", "prefix", "name", "created", "last used", "revoked"]
+    print_table(console, "API keys", columns, rows)
 
 
 @keys_app.command("revoke")

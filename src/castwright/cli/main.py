@@ -7,10 +7,10 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from castwright import __version__
 from castwright.cli.keys import keys_app
+from castwright.cli.output import print_table
 from castwright.cli.say import say
 from castwright.config import Settings
 
@@ -88,17 +88,7 @@ def voices(
     """List the voices this machine can speak with."""
     from castwright.voices.local import local_catalogue
 
-    table = Table(
-        "alias",
-        "name",
-        "gender",
-        "age",
-        "language",
-        "accent",
-        "provider",
-        title="Castwright voices",
-    )
-    shown = 0
+    rows: list[list[str]] = []
     for voice in local_catalogue(Settings()):
         if language and not voice.language_code.lower().startswith(language.lower()):
             continue
@@ -108,18 +98,19 @@ def voices(
             continue
         if search and search.lower() not in f"{voice.alias} {voice.description}".lower():
             continue
-        table.add_row(
-            voice.alias,
-            voice.display_name,
-            voice.gender,
-            voice.age_bracket,
-            voice.language_code,
-            voice.accent,
-            voice.provider,
+        rows.append(
+            [
+                voice.alias,
+                voice.display_name,
+                voice.gender,
+                voice.age_bracket,
+                voice.language_code,
+                voice.accent,
+                voice.provider,
+            ]
         )
-        shown += 1
-    console.print(table)
-    console.print(f"{shown} voice(s)")
+    columns = ["alias", "name", "gender", "age", "language", "accent", "provider"]
+    print_table(console, f"Castwright voices ({len(rows)})", columns, rows)
 
 
 def main() -> None:

@@ -14,8 +14,10 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
 from sqlalchemy import select, update
 
@@ -29,6 +31,24 @@ log = logging.getLogger("castwright.jobs")
 _worker_runtime = None
 
 
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Block Ctrl-C in this thread while a worker process may be started.
+
+    A blocked signal mask survives fork and exec, so a worker is born deaf to the Ctrl-C that
+    reaches the whole process group, even while it is still importing, before its initialiser
+    runs (the same technique as multiprocessing's resource tracker).
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _init_worker(settings_json: str) -> None:
     global _worker_runtime
     from castwright.runtime import build_runtime
@@ -36,6 +56,8 @@ def _init_worker(settings_json: str) -> None:
     # Ctrl-C reaches the whole process group; the server decides when workers stop, so a
     # running job finishes instead of dying half-way.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # blocked at birth: see _sigint_blocked
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _worker_runtime = build_runtime(Settings.model_validate_json(settings_json), with_queue=False)
     _worker_runtime.warm_up()
 
@@ -62,7 +84,8 @@ class InlineJobQueue:
         self._resubmit_unfinished()
 
     def stop(self) -> None:
-        executor, self._executor = self._executor, None
+        with self._lock:
+            executor, self._executor = self._executor, None
         if executor is not None:
             # Running jobs finish; queued ones stay queued in the database for the next start.
             executor.shutdown(wait=True, cancel_futures=True)
@@ -94,35 +117,45 @@ class InlineJobQueue:
     # -- queue -----------------------------------------------------------------------------
 
     def enqueue(self, job_id: str) -> None:
-        executor = self._executor
-        if executor is None:
-            return  # not started (e.g. stopping): the job stays queued and resumes at start
         with self._lock:
+            executor = self._executor
+            if executor is None:
+                return  # not started (e.g. stopping): the job stays queued and resumes at start
             if job_id in self._futures:
                 return
-            future = executor.submit(_run_in_worker, job_id)
+            try:
+                with _sigint_blocked():  # submit may start a worker process
+                    future = executor.submit(_run_in_worker, job_id)
+            except BrokenProcessPool as error:
+                # The job row is committed: the replacement pool resubmits it with the rest.
+                threading.Thread(target=self._restart, args=(executor, error), daemon=True).start()
+                return
             self._futures[job_id] = future
-        future.add_done_callback(functools.partial(self._finished, job_id))
+        future.add_done_callback(functools.partial(self._finished, job_id, executor))
 
-    def _finished(self, job_id: str, future: Future[str]) -> None:
+    def _finished(self, job_id: str, executor: ProcessPoolExecutor, future: Future[str]) -> None:
         with self._lock:
-            self._futures.pop(job_id, None)
+            if self._futures.get(job_id) is future:  # not a resubmission's newer future
+                del self._futures[job_id]
         if future.cancelled():
             return
         error = future.exception()
-        if isinstance(error, BrokenProcessPool) and self._executor is not None:
+        if isinstance(error, BrokenProcessPool):
             # A worker died (an engine crashed). Replace the pool; the job row is still
             # running, so resubmitting every unfinished job picks it up again.
-            log.error("worker pool broke (%s); restarting it", error)
-            threading.Thread(target=self._restart, daemon=True).start()
+            threading.Thread(target=self._restart, args=(executor, error), daemon=True).start()
         elif error is not None:
             log.error("job %s raised in the worker: %r", job_id, error)
 
-    def _restart(self) -> None:
+    def _restart(self, broken: ProcessPoolExecutor, error: BaseException) -> None:
+        # Every future of a broken pool fails at once: only the first replaces it, and never
+        # once stop() has begun.
         with self._lock:
-            old, self._executor = self._executor, self._new_executor()
-        if old is not None:
-            old.shutdown(wait=False, cancel_futures=True)
+            if self._executor is not broken:
+                return
+            self._executor = self._new_executor()
+        log.error("worker pool broke (%s); restarting it", error)
+        broken.shutdown(wait=False, cancel_futures=True)
         self._resubmit_unfinished()
 
     async def wait(self, job_id: str, timeout: float) -> bool:
