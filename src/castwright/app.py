@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,8 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from castwright import __version__
 from castwright.config import Settings
 from castwright.errors import CastwrightError, Invalid, NotFound
-from castwright.faces import assets
-from castwright.faces.audiostack import scripts, tts, voices
+from castwright.faces import assets, uploads
+from castwright.faces.audiostack import files_legacy, files_v4, scripts, tts, voices
 from castwright.faces.audiostack.envelope import error_response
 from castwright.faces.lowcodeapi import PREFIX, OldFormatRewriter, discovery_router
 from castwright.faces.middleware import RequestContext
@@ -26,12 +27,26 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("castwright")
 
-AUDIOSTACK_ROUTERS = (scripts.router, voices.router, tts.router)
+AUDIOSTACK_ROUTERS = (
+    scripts.router,
+    voices.router,
+    tts.router,
+    files_legacy.router,
+    files_v4.router,
+)
 
 
 def _field_path(location: tuple[Any, ...]) -> str:
     parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or str(location[-1] if location else "body")
+
+
+def _lenient_json() -> dict[str, Any]:
+    """A JSON body sent without a Content-Type is still JSON (spec 2.3). FastAPI releases with
+    strict content types refuse it unless told so; older releases parse it and lack the option."""
+    if "strict_content_type" in inspect.signature(FastAPI.__init__).parameters:
+        return {"strict_content_type": False}
+    return {}
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -92,7 +107,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             runtime.close()
 
     app = FastAPI(
-        title="Castwright", version=__version__, lifespan=lifespan, redirect_slashes=False
+        title="Castwright",
+        version=__version__,
+        lifespan=lifespan,
+        redirect_slashes=False,
+        **_lenient_json(),
     )
     app.state.runtime = runtime
     _install_error_handlers(app)
@@ -100,13 +119,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.include_router(router)
     for router in AUDIOSTACK_ROUTERS:
         app.include_router(router, prefix=PREFIX)
-    app.include_router(discovery_router())
+    app.include_router(discovery_router(AUDIOSTACK_ROUTERS))
     app.include_router(assets.router)
+    app.include_router(uploads.router)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    app.add_middleware(OldFormatRewriter, fastapi_app=app)
+    app.add_middleware(OldFormatRewriter, routers=AUDIOSTACK_ROUTERS)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
     return app

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["JobSettings", "Settings", "SpeechSettings", "VoiceAlias", "load_settings"]
+__all__ = [
+    "FetchSettings",
+    "JobSettings",
+    "Settings",
+    "SpeechSettings",
+    "StorageSettings",
+    "VoiceAlias",
+    "load_settings",
+]
+
+_MiB = 1024 * 1024
 
 
 class VoiceAlias(BaseModel):
@@ -48,6 +58,37 @@ class JobSettings(BaseModel):
     max_unfinished_per_org: int = 1000
 
 
+class StorageSettings(BaseModel):
+    """Where blobs live. S3 credentials default to boto3's chain (env, profile, instance role)."""
+
+    backend: Literal["local", "s3"] = "local"
+    s3_bucket: str = ""
+    s3_region: str = ""
+    s3_endpoint_url: str = ""  # MinIO, Ceph, R2...: path-style addressing is used
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr = SecretStr("")
+    s3_prefix: str = ""  # every key is stored under this prefix in the bucket
+    max_upload_bytes: int = Field(default=512 * _MiB, gt=0)
+    max_org_bytes: int = Field(default=50 * 1024 * _MiB, gt=0)
+    upload_url_ttl_seconds: int = Field(default=3600, gt=0)
+
+    @model_validator(mode="after")
+    def _bucket_for_s3(self) -> StorageSettings:
+        if self.backend == "s3" and not self.s3_bucket:
+            raise ValueError("storage.s3_bucket is required when storage.backend is s3")
+        return self
+
+
+class FetchSettings(BaseModel):
+    """Server-side transfers from a URL. Private networks stay unreachable unless allowed."""
+
+    allow_private_addresses: bool = False
+    allowed_hosts: list[str] = Field(default_factory=list)  # exact host names, trusted as-is
+    max_bytes: int = Field(default=512 * _MiB, gt=0)
+    timeout_seconds: float = Field(default=60.0, gt=0)  # the whole transfer, redirects included
+    max_redirects: int = Field(default=5, ge=0)
+
+
 class Settings(BaseSettings):
     """Environment: CASTWRIGHT_<NAME>, nested with double underscores (CASTWRIGHT_JOBS__WORKERS)."""
 
@@ -67,6 +108,8 @@ class Settings(BaseSettings):
     log_level: str = "info"
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
 
     @field_validator("data_dir")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "BadRequest",
     "CastwrightError",
     "Conflict",
     "Forbidden",
@@ -24,6 +25,13 @@ class CastwrightError(Exception):
         super().__init__(message)
         self.message = message
         self.errors = errors if errors is not None else [message]
+
+
+class BadRequest(CastwrightError):
+    """The request itself cannot be read: malformed JSON, query syntax, parameters."""
+
+    status = 400
+    code = "bad_request"
 
 
 class Invalid(CastwrightError):

@@ -15,7 +15,7 @@ from castwright.db import Database
 from castwright.jobs.base import JobQueue
 from castwright.jobs.submit import PENDING_JOBS
 from castwright.speech.engines.registry import EngineRegistry
-from castwright.storage import BlobStore, LocalBlobStore, UrlSigner
+from castwright.storage import BlobStore, UrlSigner, blob_store_for
 from castwright.voices.catalogue import VoiceCatalogue
 from castwright.voices.local import local_catalogue, local_engines
 
@@ -80,7 +80,7 @@ def build_runtime(settings: Settings, *, with_queue: bool = True) -> Runtime:
     runtime = Runtime(
         settings=settings,
         db=database_for(settings),
-        blobs=LocalBlobStore(settings.blob_root),
+        blobs=blob_store_for(settings),
         signer=signer,
     )
     if with_queue:

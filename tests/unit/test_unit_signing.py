@@ -82,3 +82,25 @@ def test_another_secret_does_not_verify(signer: UrlSigner) -> None:
 def test_signatures_are_deterministic(signer: UrlSigner) -> None:
     again = UrlSigner(b"s3cret", "http://castwright.test:8000")
     assert signer.url(KEY, 60, "a.wav", now=NOW) == again.url(KEY, 60, "a.wav", now=NOW)
+
+
+def test_signature_is_bound_to_the_method(signer: UrlSigner) -> None:
+    key, expires, sig, filename = parts(signer.url(KEY, 60, "a.wav", now=NOW))
+    assert signer.verify(key, expires, sig, filename, now=NOW, method="GET")
+    assert signer.verify(key, expires, sig, filename, now=NOW, method="get")
+    assert not signer.verify(key, expires, sig, filename, now=NOW, method="PUT")
+
+
+def test_upload_urls_live_under_their_prefix_and_only_upload(signer: UrlSigner) -> None:
+    url = signer.url(KEY, 60, now=NOW, method="PUT", path_prefix="/uploads")
+    assert url.startswith("http://castwright.test:8000/uploads/orgs/default/speeches/42/000.wav?")
+    split = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(split.query).items()}
+    key = unquote(split.path.removeprefix("/uploads/"))
+    expires, sig = query["expires"], query["sig"]
+    assert signer.verify(key, expires, sig, now=NOW, method="PUT", path_prefix="/uploads")
+    assert signer.verify(key, expires, sig, now=NOW, method="PUT", path_prefix="uploads/")
+    # The same signature is worthless as a download, or for another route.
+    assert not signer.verify(key, expires, sig, now=NOW)
+    assert not signer.verify(key, expires, sig, now=NOW, method="GET", path_prefix="/uploads")
+    assert not signer.verify(key, expires, sig, now=NOW, method="PUT")

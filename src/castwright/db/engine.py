@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Database", "make_engine"]
+__all__ = ["Database", "after_commit", "make_engine"]
+
+_AFTER_COMMIT = "castwright.after_commit"
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run ``callback`` after this session's transaction commits; never if it rolls back."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -43,7 +50,11 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: commit on success, roll back on any error."""
+        """A unit of work: commit on success, roll back on any error.
+
+        Callbacks registered with ``after_commit`` run once the commit has succeeded (and are
+        dropped on rollback): storage is only changed after the database agrees.
+        """
         session = self.sessions()
         try:
             yield session
@@ -52,7 +63,10 @@ class Database:
             session.rollback()
             raise
         finally:
+            callbacks: list[Callable[[], None]] = session.info.pop(_AFTER_COMMIT, [])
             session.close()
+        for callback in callbacks:
+            callback()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -39,8 +39,12 @@ def concatenate(buffers: list[AudioBuffer], sample_rate: int, channels: int = 1)
 
 
 def pad(buffer: AudioBuffer, start_seconds: float, end_seconds: float) -> AudioBuffer:
-    start = np.zeros((buffer.channels, round(start_seconds * buffer.sample_rate)), np.float32)
-    end = np.zeros((buffer.channels, round(end_seconds * buffer.sample_rate)), np.float32)
+    head = round(start_seconds * buffer.sample_rate)
+    tail = round(end_seconds * buffer.sample_rate)
+    if head == 0 and tail == 0:
+        return buffer  # no copy of a whole section for nothing (buffers are never mutated)
+    start = np.zeros((buffer.channels, head), np.float32)
+    end = np.zeros((buffer.channels, tail), np.float32)
     return AudioBuffer(np.concatenate([start, buffer.samples, end], axis=1), buffer.sample_rate)
 
 

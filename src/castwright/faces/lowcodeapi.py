@@ -8,13 +8,12 @@ New Format by one mechanism driven by the route table, in front of routing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -57,6 +56,18 @@ class _Template:
         return "/" + "/".join(out), remaining
 
 
+def _gateway_routes(routers: Sequence[APIRouter]) -> Iterator[tuple[str, APIRoute]]:
+    """Each AudioStack route with its gateway path.
+
+    Read from the routers themselves, not from ``app.routes``: recent FastAPI releases keep
+    included routers lazy, so ``app.routes`` no longer lists their routes.
+    """
+    for router in routers:
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                yield PREFIX + route.path, route
+
+
 def _take(query: list[tuple[str, str]], name: str) -> str | None:
     """Exact name, then any case, then 'id' (the gateway's file example uses ?id=)."""
     wanted: tuple[Callable[[str], bool], ...] = (
@@ -75,19 +86,17 @@ def _take(query: list[tuple[str, str]], name: str) -> str | None:
 class OldFormatRewriter:
     """ASGI middleware: rewrites /audiostack Old Format requests before routing."""
 
-    def __init__(self, app: ASGIApp, fastapi_app: FastAPI) -> None:
+    def __init__(self, app: ASGIApp, routers: Sequence[APIRouter]) -> None:
         self.app = app
-        self._fastapi_app = fastapi_app
+        self._routers = routers
         self._templates: list[_Template] | None = None
 
     def _load(self) -> list[_Template]:
         if self._templates is None:
             found = {
-                tuple(route.path.strip("/").split("/"))
-                for route in self._fastapi_app.routes
-                if isinstance(route, APIRoute)
-                and route.path.startswith(PREFIX + "/")
-                and "{" in route.path
+                tuple(path.strip("/").split("/"))
+                for path, _ in _gateway_routes(self._routers)
+                if "{" in path
             }
             # More parameters first, so /a/{x}/{y} is tried before /a/{x}.
             self._templates = sorted((_Template(t) for t in found), key=lambda t: -len(t.params))
@@ -113,12 +122,10 @@ class OldFormatRewriter:
         await self.app(scope, receive, send)
 
 
-def _definition(app: FastAPI) -> list[dict[str, Any]]:
+def _definition(routers: Sequence[APIRouter]) -> list[dict[str, Any]]:
     entries = []
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or not route.path.startswith(PREFIX + "/"):
-            continue
-        template = _Template(tuple(route.path.strip("/").split("/")))
+    for path, route in _gateway_routes(routers):
+        template = _Template(tuple(path.strip("/").split("/")))
         old_path = "/" + "/".join(template.sanitized()[1:])
         query = [p.alias for p in route.dependant.query_params]
         body = []
@@ -142,25 +149,23 @@ def _definition(app: FastAPI) -> list[dict[str, Any]]:
     return entries
 
 
-def discovery_router() -> APIRouter:
+def discovery_router(routers: Sequence[APIRouter]) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get(PREFIX + "/openapi")
     def openapi(request: Request) -> JSONResponse:
         app: FastAPI = request.app
-        routes = [
-            r for r in app.routes if isinstance(r, APIRoute) and r.path.startswith(PREFIX + "/")
-        ]
-        document = get_openapi(
-            title="Castwright AudioStack (LowCodeAPI gateway)",
-            version=app.version,
-            openapi_version="3.1.0",
-            routes=routes,
-        )
+        full = app.openapi()  # FastAPI itself resolves included routers, in every release
+        document = {
+            **full,
+            "openapi": "3.1.0",
+            "info": {"title": "Castwright AudioStack (LowCodeAPI gateway)", "version": app.version},
+            "paths": {p: ops for p, ops in full["paths"].items() if p.startswith(PREFIX + "/")},
+        }
         return JSONResponse(document)
 
     @router.get(PREFIX + "/definition")
-    def definition(request: Request) -> JSONResponse:
-        return JSONResponse(_definition(request.app))
+    def definition() -> JSONResponse:
+        return JSONResponse(_definition(routers))
 
     return router

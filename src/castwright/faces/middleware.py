@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import logging
-import re
 import time
 import uuid
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["RequestContext"]
 
 log = logging.getLogger("castwright.http")
-_SECRET_QUERY = re.compile(r"(api_token|sig)=[^&]*")
+_SECRET_PARAMS = frozenset({"api_token", "sig"})
+
+
+def _loggable_query(raw: bytes) -> str:
+    """The query with secrets masked, judged by the decoded name (api%5Ftoken is api_token)."""
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True)
+    return urlencode([(k, "***" if k in _SECRET_PARAMS else v) for k, v in pairs], safe="*")
 
 
 class RequestContext:
@@ -35,7 +42,14 @@ class RequestContext:
             scope = {**scope, "path": path[:-1], "raw_path": path[:-1].encode()}
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await _too_large(send, self.max_body_bytes)
+            limit = self.max_body_bytes
+            error = f"body: larger than {limit} bytes"
+            await _reject(send, request_id, 413, "Request body too large", error)
+            return
+        if "\x00" in path or b"%00" in scope.get("query_string", b""):
+            # No id, name or filter holds a NUL, and PostgreSQL cannot even compare one.
+            error = "path or query: contains a NUL character"
+            await _reject(send, request_id, 400, "Request URL is invalid", error)
             return
         started = time.perf_counter()
         status = 500
@@ -53,7 +67,7 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            query = _SECRET_QUERY.sub(r"\1=***", scope.get("query_string", b"").decode("latin-1"))
+            query = _loggable_query(scope.get("query_string", b""))
             log.info(
                 "%s %s%s %d %.1fms",
                 scope["method"],
@@ -64,17 +78,17 @@ class RequestContext:
             )
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = (
-        f'{{"message": "Request body too large", "errors": ["body: larger than {limit} bytes"]}}'
-    ).encode()
+async def _reject(send: Send, request_id: str, status: int, message: str, error: str) -> None:
+    """An error answered before routing, in the AudioStack error shape."""
+    body = json.dumps({"message": message, "errors": [error]}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                (b"x-request-id", request_id.encode()),
             ],
         }
     )

@@ -42,4 +42,5 @@ def registered_kinds() -> list[str]:
 
 def _import_task_modules() -> None:
     # Imported lazily so that importing castwright.jobs does no work and has no cycles.
+    import castwright.files.tasks
     import castwright.speeches.tasks  # noqa: F401

@@ -15,11 +15,13 @@ from castwright.scripts.repository import ScriptFilters, ScriptRepository
 from castwright.speech.text.document import ScriptDocument
 from castwright.speech.text.markup import parse_script
 
-__all__ = ["ScriptFields", "ScriptService"]
+__all__ = ["ScriptFields", "ScriptService", "markup_warnings"]
 
 _VERSION_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _DEFAULT_NAME = "default"
 MAX_SCRIPT_CHARS = 1_000_000
+MAX_NAME_CHARS = 200  # projectName, moduleName, scriptName: the size of their columns
+_NUL = "\x00"  # no stored or looked-up text may hold it (PostgreSQL rejects it outright)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,27 @@ def validate_script_text(text: str) -> ScriptDocument:
         raise Invalid("is required and may not be empty", field="scriptText")
     if len(text) > MAX_SCRIPT_CHARS:
         raise Invalid(f"is longer than {MAX_SCRIPT_CHARS} characters", field="scriptText")
+    if _NUL in text:
+        raise Invalid("may not contain NUL characters", field="scriptText")
     return parse_script(text)
+
+
+def markup_warnings(text: str) -> list[str]:
+    """What the markup parser accepted but changed (dropped tags, clamped pauses...)."""
+    return [f"scriptText: {warning}" for warning in parse_script(text).warnings]
+
+
+def _validate_fields(fields: ScriptFields) -> None:
+    names = {
+        "projectName": fields.project_name,
+        "moduleName": fields.module_name,
+        "scriptName": fields.script_name,
+    }
+    for field, value in names.items():
+        if value is not None and len(value) > MAX_NAME_CHARS:
+            raise Invalid(f"may be at most {MAX_NAME_CHARS} characters", field=field)
+        if value is not None and _NUL in value:
+            raise Invalid("may not contain NUL characters", field=field)
 
 
 def _validate_version_name(name: str) -> str:
@@ -53,6 +75,7 @@ class ScriptService:
 
     def create(self, text: str, fields: ScriptFields) -> tuple[Script, ScriptVersion]:
         validate_script_text(text)
+        _validate_fields(fields)
         script = Script(
             org_id=self.org_id,
             project_name=fields.project_name or _DEFAULT_NAME,
@@ -70,6 +93,7 @@ class ScriptService:
     ) -> tuple[Script, ScriptVersion]:
         script = self.get_script(script_id)
         validate_script_text(text)
+        _validate_fields(fields)
         now = utcnow()
         existing = None
         if version_name is not None:
@@ -105,7 +129,7 @@ class ScriptService:
         return f"v{number}"
 
     def get_script(self, script_id: str) -> Script:
-        script = self.repo.get(self.org_id, script_id)
+        script = None if _NUL in script_id else self.repo.get(self.org_id, script_id)
         if script is None:
             raise NotFound(
                 f"Script {script_id} not found", errors=[f"scriptId: {script_id} does not exist"]

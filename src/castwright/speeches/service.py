@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from castwright.db.engine import after_commit
 from castwright.errors import Invalid, NotFound, RateLimited
+from castwright.files.service import FileService
 from castwright.jobs.submit import submit_job
 from castwright.models.speech import Speech, SpeechStatus
 from castwright.runtime import Runtime
@@ -115,8 +117,10 @@ class SpeechService:
 
     def delete(self, speech_id: str) -> None:
         speech = self.get(speech_id)
+        FileService(self.runtime, self.session, self.org_id).delete_owned("speech", speech.id)
         self.repo.delete(speech)
-        self.runtime.blobs.delete_prefix(speech_blob_prefix(speech))
+        blobs, prefix = self.runtime.blobs, speech_blob_prefix(speech)
+        after_commit(self.session, lambda: blobs.delete_prefix(prefix))
 
     @staticmethod
     def is_finished(speech: Speech) -> bool:

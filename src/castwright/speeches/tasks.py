@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from castwright.audio.wav import encode_wav
 from castwright.db.base import new_id, utcnow
+from castwright.files.service import FileService
 from castwright.jobs.registry import job_handler
 from castwright.models.speech import Speech, SpeechStatus
 from castwright.runtime import Runtime
@@ -44,8 +45,29 @@ def render_speech(runtime: Runtime, session: Session, speech_id: str) -> None:
         for index, plan in enumerate(plans)
     ]
     speech.sections = sections
+    _add_to_library(runtime, session, speech)
     speech.status = SpeechStatus.COMPLETED
     speech.finished_at = utcnow()
+
+
+def _add_to_library(runtime: Runtime, session: Session, speech: Speech) -> None:
+    """Every section file also appears in the library, under generated/speeches/."""
+    files = FileService(runtime, session, speech.org_id)
+    for section in speech.sections:
+        suffix = "".join(f"~{k}={v}" for k, v in sorted(section["audience"].items()))
+        files.register_generated(
+            f"speeches/{speech.id}",
+            f"{section['sectionName']}{suffix}.wav",
+            section["blobKey"],
+            size=runtime.blobs.size(section["blobKey"]),
+            duration=section["duration"],
+            sample_rate=runtime.settings.speech.sample_rate,
+            channels=1,
+            fmt="wav",
+            category="speech",
+            owner_kind="speech",
+            owner_id=speech.id,
+        )
 
 
 def _render_section(

@@ -81,6 +81,8 @@ def search_voices(catalogue: VoiceCatalogue, query: VoiceQuery) -> VoicePage:
         raise Invalid("must be 1 or more", field="page")
     if not 1 <= query.page_limit <= 10000:
         raise Invalid("must be between 1 and 10000", field="pageLimit")
+    if query.offset is not None and query.offset < 0:
+        raise Invalid("must be 0 or more", field="offset")
     found = [v for v in catalogue if _matches(v, query)]
     found.sort(key=_SORTABLE[sort_field], reverse=descending)
     start = query.offset if query.offset is not None else (query.page - 1) * query.page_limit

@@ -14,7 +14,7 @@ from castwright.faces.audiostack.envelope import envelope
 from castwright.faces.audiostack.serializers import script_object
 from castwright.faces.audiostack.wire import WireModel
 from castwright.runtime import Runtime
-from castwright.scripts.service import ScriptFields, ScriptService
+from castwright.scripts.service import ScriptFields, ScriptService, markup_warnings
 
 __all__ = ["router"]
 
@@ -49,7 +49,7 @@ def create_script(
             body.scriptText, body.fields()
         )
         data = script_object(script, version)
-    return envelope(request, data, "Script created")
+    return envelope(request, data, "Script created", warnings=markup_warnings(version.text))
 
 
 @router.put("/content/script", summary="Updates a Script resource")
@@ -66,7 +66,7 @@ def update_script(
             body.scriptId, body.scriptText, body.version, body.fields()
         )
         data = script_object(script, version)
-    return envelope(request, data, "Script updated")
+    return envelope(request, data, "Script updated", warnings=markup_warnings(version.text))
 
 
 @router.get("/content/scripts", summary="Lists multiple script resources")

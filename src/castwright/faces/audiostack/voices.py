@@ -54,6 +54,9 @@ def list_voices(
 ) -> JSONResponse:
     params = request.query_params
     limit = _int(params.get("limit"), None, "limit")
+    # An explicit 0 is passed on (and rejected as out of range), never read as "absent".
+    page = _int(params.get("page"), 1, "page")
+    page_limit = _int(params.get("pageLimit"), 1000, "pageLimit") if limit is None else limit
     query = VoiceQuery(
         scalars={name: params[name] for name in _SCALARS if params.get(name)},
         lists={name: _list(params.getlist(name)) for name in _LISTS if params.get(name)},
@@ -63,8 +66,8 @@ def list_voices(
             else None
         ),
         sort=params.get("sort") or "alias",
-        page=_int(params.get("page"), 1, "page") or 1,
-        page_limit=limit or _int(params.get("pageLimit"), 1000, "pageLimit") or 1000,
+        page=1 if page is None else page,
+        page_limit=1000 if page_limit is None else page_limit,
         offset=_int(params.get("offset"), None, "offset"),
     )
     found = search_voices(runtime.voices, query)

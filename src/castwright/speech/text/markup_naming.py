@@ -16,6 +16,7 @@ from castwright.speech.text.markup_units import RawSection, items_have_speech
 __all__ = ["DEFAULT_SECTION_NAME", "build_sections"]
 
 DEFAULT_SECTION_NAME = "default"
+MAX_NAME_CHARS = 200  # a name is stored with every speech made from one section
 
 
 def _explicit_names(raw_sections: list[RawSection]) -> tuple[set[str], list[str]]:
@@ -28,6 +29,11 @@ def _explicit_names(raw_sections: list[RawSection]) -> tuple[set[str], list[str]
             named.append((raw.name, raw.tag))
         named.extend((sub.name, sub.tag) for sub in raw.subs)
     for name, tag in named:
+        if len(name) > MAX_NAME_CHARS:
+            errors.append(
+                f"{tag.describe()} at offset {tag.offset} has a name longer than "
+                f"{MAX_NAME_CHARS} characters"
+            )
         earlier = first_use.get(name)
         if earlier is None:
             first_use[name] = tag

@@ -60,16 +60,27 @@ def _tidy(words: str) -> str:
     return words.replace(",", "")
 
 
+# num2words gives up near 10**300 (and int() refuses over 4300 digits); nobody says such numbers
+# as words, so anything longer than this is read digit by digit.
+_MAX_WORD_DIGITS = 100
+
+
 def cardinal(number: int, lang: str = "en") -> str:
+    if len(str(abs(number))) > _MAX_WORD_DIGITS:
+        return digit_words(str(number), lang)
     return _tidy(str(num2words(number, lang=lang)))
 
 
 def ordinal(number: int, lang: str = "en") -> str:
+    if len(str(abs(number))) > _MAX_WORD_DIGITS:
+        return digit_words(str(number), lang)
     return _tidy(str(num2words(number, lang=lang, to="ordinal")))
 
 
 def year_words(year: int) -> str:
     """1999 -> "nineteen ninety-nine", 1905 -> "nineteen oh five", 2000 -> "two thousand"."""
+    if len(str(abs(year))) > _MAX_WORD_DIGITS:
+        return digit_words(str(year))
     return _tidy(str(num2words(year, lang="en", to="year"))).replace("oh-", "oh ")
 
 
@@ -101,7 +112,10 @@ def number_words(text: str) -> str:
     negative = text[:1] in "-\N{MINUS SIGN}"
     text = text.lstrip("-\N{MINUS SIGN}")
     whole, _, fraction = text.partition(".")
-    words = cardinal(int(whole)) if whole else ""
+    if len(whole) > _MAX_WORD_DIGITS:
+        words = digit_words(whole)
+    else:
+        words = cardinal(int(whole)) if whole else ""
     if fraction:
         words = f"{words} point {digit_words(fraction)}".lstrip()  # ".25" is "point two five"
     return f"minus {words}" if negative else words

@@ -103,8 +103,16 @@ _DECIBELS_RE = re.compile(rf"^{_NUMBER}\s*db$", re.IGNORECASE)
 _BARE_NUMBER_RE = re.compile(rf"^{_NUMBER}$")
 
 
+# Far outside what clamp_prosody allows, and small enough that powers never overflow a float.
+_MAX_DECIBELS, _MAX_SEMITONES = 200.0, 240.0
+
+
+def _limit(value: float, bound: float) -> float:
+    return max(-bound, min(value, bound))
+
+
 def decibels_to_gain(decibels: float) -> float:
-    return float(10.0 ** (decibels / 20.0))
+    return float(10.0 ** (_limit(decibels, _MAX_DECIBELS) / 20.0))
 
 
 # SSML <emphasis level>: stronger emphasis is slower and, for "strong", 2 dB louder.
@@ -165,7 +173,7 @@ def parse_pitch(value: str) -> float:
     if match := _PERCENT_RE.match(text):
         return _relative_percent(match, f"pitch {value}")
     if match := _SEMITONES_RE.match(text):
-        return float(2.0 ** (float(match["number"]) / 12.0))
+        return float(2.0 ** (_limit(float(match["number"]), _MAX_SEMITONES) / 12.0))
     if match := _HERTZ_RE.match(text):
         number = match["number"]
         hertz = float(number)

@@ -1,0 +1,1 @@
+"""Files and folders: the library of uploads, transfers and generated audio."""
