@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 
 from castwright.audio.wav import encode_wav
 from castwright.db.base import new_id, utcnow
+from castwright.errors import NotFound
 from castwright.files.service import FileService
 from castwright.jobs.registry import job_handler
+from castwright.models.render_cache import RenderCacheEntry
 from castwright.models.speech import Speech, SpeechStatus
 from castwright.runtime import Runtime
 from castwright.speech.render import SectionPlan, render_plan
@@ -70,6 +72,15 @@ def _add_to_library(runtime: Runtime, session: Session, speech: Speech) -> None:
         )
 
 
+def _copy_cached(runtime: Runtime, cached: RenderCacheEntry, blob_key: str) -> float | None:
+    """Reuse cached audio; None when its blob has gone (its speech was deleted meanwhile)."""
+    try:
+        runtime.blobs.copy(cached.blob_key, blob_key)
+    except NotFound:
+        return None
+    return cached.duration
+
+
 def _render_section(
     runtime: Runtime,
     repo: SpeechRepository,
@@ -83,11 +94,8 @@ def _render_section(
     key = plan.cache_key(engine.version, settings.sample_rate)
     blob_key = f"{prefix}/{index:03d}.wav"
     cached = repo.cached(key) if use_cache else None
-    duration: float
-    if cached is not None and runtime.blobs.exists(cached.blob_key):
-        runtime.blobs.put_bytes(blob_key, runtime.blobs.read_bytes(cached.blob_key))
-        duration = cached.duration
-    else:
+    duration = _copy_cached(runtime, cached, blob_key) if cached is not None else None
+    if duration is None:
         audio = render_plan(plan, runtime.engines, settings.sample_rate, settings.chunk_chars)
         runtime.blobs.put_bytes(blob_key, encode_wav(audio))
         duration = audio.duration

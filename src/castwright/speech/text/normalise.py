@@ -29,12 +29,22 @@ def _day_first(language: str) -> bool:
     return language_region(language) in DAY_FIRST_REGIONS
 
 
+# Nobody says a 100-digit number as a number, and int() refuses past 4300 digits: such runs are
+# spaced out first so every rule after this sees them as single digits.
+_HUGE_NUMBER = re.compile(r"\d{101,}")
+
+
+def _split_huge_numbers(text: str) -> str:
+    return _HUGE_NUMBER.sub(lambda match: " ".join(match.group(0)), text)
+
+
 def normalise(text: str, language: str = "en") -> str:
     """``text`` with numbers, dates, times, money, units and abbreviations written as words.
 
     ``language`` is a BCP-47 tag ("en", "en-GB", "de-DE"); en-GB and other day-first regions
     read "05/03/2024" as the 5th of March.
     """
+    text = _split_huge_numbers(text)
     if is_english(language):
         return normalise_english(text, day_first=_day_first(language))
     lang = num2words_language(language)
@@ -52,6 +62,7 @@ def interpret(
     currency code for amounts without a symbol ("USD"). Text that does not fit the requested
     kind is normalised as ordinary prose instead.
     """
+    text = _split_huge_numbers(text)
     if interpret_as != "text":
         lang = "en" if is_english(language) else num2words_language(language)
         if lang is not None:
