@@ -10,7 +10,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from castwright.auth.service import verify_key
 from castwright.errors import CastwrightError, Forbidden, NotFound
-from castwright.faces.audiostack.deps import api_key_from, get_runtime
+from castwright.faces.deps import api_key_from, get_runtime
 from castwright.runtime import Runtime
 from castwright.storage import validate_key
 

@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from castwright.errors import Forbidden, QuotaExceeded
-from castwright.faces.audiostack.deps import get_runtime
+from castwright.faces.deps import get_runtime
 from castwright.files.service import UPLOAD_PREFIX
 from castwright.files.uploads import accept_upload
 from castwright.runtime import Runtime

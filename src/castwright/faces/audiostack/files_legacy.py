@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 
 from castwright.auth.service import Principal
 from castwright.errors import Invalid
-from castwright.faces.audiostack.deps import authenticate, get_runtime
 from castwright.faces.audiostack.envelope import envelope
 from castwright.faces.audiostack.file_objects import legacy_file
 from castwright.faces.audiostack.wire import WireModel, parse_bool
+from castwright.faces.deps import authenticate, get_runtime
 from castwright.files.repository import FileQuery, sortable_fields
 from castwright.files.service import FileFields, FileService
 from castwright.models.file import FileStatus

@@ -9,9 +9,9 @@ from fastapi.responses import JSONResponse
 
 from castwright.auth.service import Principal
 from castwright.errors import Invalid
-from castwright.faces.audiostack.deps import authenticate, get_runtime
 from castwright.faces.audiostack.file_objects import folder_v4, v4_file
 from castwright.faces.audiostack.wire import WireModel
+from castwright.faces.deps import authenticate, get_runtime
 from castwright.files.categories import FILE_TYPES, category_by_id, category_for, file_type_id
 from castwright.files.odata import parse_filter, parse_order_by
 from castwright.files.repository import FileQuery

@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 
 from castwright.auth.service import Principal
 from castwright.errors import Invalid
-from castwright.faces.audiostack.deps import authenticate, get_runtime
 from castwright.faces.audiostack.envelope import envelope
 from castwright.faces.audiostack.serializers import script_object
 from castwright.faces.audiostack.wire import WireModel
+from castwright.faces.deps import authenticate, get_runtime
 from castwright.runtime import Runtime
 from castwright.scripts.service import ScriptFields, ScriptService, markup_warnings
 

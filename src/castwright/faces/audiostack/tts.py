@@ -12,10 +12,10 @@ from fastapi.responses import JSONResponse, Response
 from castwright.audio.wav import encode_wav
 from castwright.auth.service import Principal
 from castwright.errors import Invalid
-from castwright.faces.audiostack.deps import authenticate, get_runtime
 from castwright.faces.audiostack.envelope import envelope
 from castwright.faces.audiostack.serializers import speech_object, speech_pending
 from castwright.faces.audiostack.wire import WireModel, parse_bool
+from castwright.faces.deps import authenticate, get_runtime
 from castwright.models.speech import SpeechStatus
 from castwright.runtime import Runtime
 from castwright.speeches.planning import SectionOverride, TtsOptions

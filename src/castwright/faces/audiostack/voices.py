@@ -7,10 +7,10 @@ from fastapi.responses import JSONResponse, Response
 
 from castwright.auth.service import Principal
 from castwright.errors import Invalid, NotFound
-from castwright.faces.audiostack.deps import authenticate, get_runtime
 from castwright.faces.audiostack.envelope import envelope
 from castwright.faces.audiostack.serializers import voice_object
 from castwright.faces.audiostack.wire import parse_bool
+from castwright.faces.deps import authenticate, get_runtime
 from castwright.runtime import Runtime
 from castwright.voices.samples import voice_sample_wav
 from castwright.voices.service import VoiceQuery, parameter_values, search_voices

@@ -1,4 +1,4 @@
-"""Dependencies every AudioStack route uses: the runtime and the authenticated principal."""
+"""Dependencies every face uses: the runtime, and the principal a request acts as."""
 
 from __future__ import annotations
 
