@@ -21,6 +21,7 @@ from castwright.faces.audiostack import files_legacy, files_v4, scripts, tts, vo
 from castwright.faces.audiostack.envelope import error_response
 from castwright.faces.lowcodeapi import PREFIX, OldFormatRewriter, discovery_router
 from castwright.faces.middleware import RequestContext
+from castwright.files.service import UPLOAD_PREFIX
 from castwright.runtime import Runtime, build_runtime
 
 __all__ = ["create_app"]
@@ -128,5 +129,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         return {"status": "ok", "version": __version__}
 
     app.add_middleware(OldFormatRewriter, routers=AUDIOSTACK_ROUTERS)
-    app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContext,
+        max_body_bytes=settings.max_body_bytes,
+        unbounded_prefixes=(UPLOAD_PREFIX + "/",),  # uploads enforce max_upload_bytes
+    )
     return app

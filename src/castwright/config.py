@@ -40,7 +40,9 @@ class VoiceAlias(BaseModel):
 
 
 class SpeechSettings(BaseModel):
-    sample_rate: int = 24000  # every section WAV is delivered at this rate
+    # Delivered section WAVs: None keeps each engine's own rate (espeak-ng 22050 Hz), which
+    # avoids a resampling pass that costs as much as synthesis; set e.g. 48000 to normalise.
+    sample_rate: int | None = None
     default_voice: str = "isaac"
     engines: list[str] | None = None  # None: every installed engine
     enable_fake_engine: bool = False

@@ -29,7 +29,7 @@ ISSUE_SCRIPT = (
     "</as:section><as:section name='main'>Our store opens at 9:30 on May 3rd. "
     "Prices from $5.99.</as:section>"
 )
-SAMPLE_RATE = 24000
+SAMPLE_RATE = 22050  # espeak-ng voices are delivered at the engine rate
 SPEED_TOLERANCE = 0.20  # rendered duration at speed s is about duration at 1.0 / s
 PADDING_TOLERANCE = 0.05  # seconds; padding is inserted exactly, so this is generous
 

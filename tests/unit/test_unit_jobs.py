@@ -307,7 +307,7 @@ def test_render_job_stores_one_wav_per_section_and_is_idempotent(runtime: Runtim
     for section in speech.sections:
         assert section["blobKey"].startswith(f"orgs/org-1/speeches/{speech.id}/")
         audio = decode_wav(runtime.blobs.read_bytes(section["blobKey"]))
-        assert audio.sample_rate == 24000
+        assert audio.sample_rate == 22050
         assert audio.duration == pytest.approx(section["duration"], abs=0.002)
         assert section["voice"] == "hum"
 

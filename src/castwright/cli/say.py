@@ -11,9 +11,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from castwright.audio.wav import encode_wav
 from castwright.config import Settings
-from castwright.dsp import concatenate
 from castwright.errors import CastwrightError
-from castwright.speech.render import SpeechRun, render_plan
+from castwright.speech.render import SpeechRun, render_plans
 from castwright.speech.text.markup import parse_script
 from castwright.speeches.planning import TtsOptions, plan_speech
 from castwright.voices.local import local_catalogue, local_engines
@@ -56,7 +55,6 @@ def say(
             console.print(f"  {detail}")
         raise typer.Exit(2) from None
     total = sum(len(s.text) for p in plans for s in p.segments if isinstance(s, SpeechRun))
-    rate = settings.speech.sample_rate
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -66,16 +64,12 @@ def say(
         transient=True,
     ) as progress:
         task = progress.add_task(f"rendering with {plans[0].voice.alias}", total=max(total, 1))
-        pieces = [
-            render_plan(
-                plan,
-                engines,
-                rate,
-                settings.speech.chunk_chars,
-                on_chunk=lambda chunk: progress.advance(task, len(chunk.text)),
-            )
-            for plan in plans
-        ]
-    audio = concatenate(pieces, rate)
+        audio = render_plans(
+            plans,
+            engines,
+            settings.speech.sample_rate,
+            settings.speech.chunk_chars,
+            on_chunk=lambda chunk: progress.advance(task, len(chunk.text)),
+        )
     output.write_bytes(encode_wav(audio))
-    console.print(f"wrote {output} ({audio.duration:.1f} s, {rate} Hz)")
+    console.print(f"wrote {output} ({audio.duration:.1f} s, {audio.sample_rate} Hz)")

@@ -25,9 +25,13 @@ def _loggable_query(raw: bytes) -> str:
 class RequestContext:
     """Pure ASGI (no per-request task overhead): ids, trace echo, access log, size limit."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, unbounded_prefixes: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # Routes that bound their own bodies (file uploads: storage.max_upload_bytes).
+        self.unbounded_prefixes = unbounded_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,7 +45,12 @@ class RequestContext:
         if len(path) > 1 and path.endswith("/"):  # a single trailing slash is accepted anywhere
             scope = {**scope, "path": path[:-1], "raw_path": path[:-1].encode()}
         declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+        if (
+            declared is not None
+            and declared.isdigit()
+            and int(declared) > self.max_body_bytes
+            and not path.startswith(self.unbounded_prefixes)
+        ):
             limit = self.max_body_bytes
             error = f"body: larger than {limit} bytes"
             await _reject(send, request_id, 413, "Request body too large", error)

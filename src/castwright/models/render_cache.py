@@ -18,4 +18,5 @@ class RenderCacheEntry(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     blob_key: Mapped[str] = mapped_column(String(300))
     duration: Mapped[float]
+    sample_rate: Mapped[int] = mapped_column(default=22050)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

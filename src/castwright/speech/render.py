@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from castwright.audio import AudioBuffer, AudioChunk
-from castwright.dsp import concatenate, fade_edges, pad, resample, to_mono
+from castwright.dsp import concatenate, fade_edges, pad, to_mono
 from castwright.errors import Invalid
 from castwright.speech.engines.registry import EngineRegistry
 from castwright.speech.text.chunking import chunk_text
@@ -27,6 +27,7 @@ __all__ = [
     "SpeechRun",
     "prepare_segments",
     "render_plan",
+    "render_plans",
     "synthesize_chunks",
 ]
 
@@ -123,7 +124,7 @@ class SectionPlan:
     def preview(self) -> str:
         return preview_text(list(self.segments))
 
-    def cache_key(self, engine_version: str, sample_rate: int) -> str:
+    def cache_key(self, engine_version: str, sample_rate: int | None) -> str:
         described = {
             "render": RENDER_VERSION,
             "engine": [self.voice.engine, engine_version, self.voice.engine_voice_id],
@@ -146,10 +147,11 @@ def synthesize_chunks(
 ) -> Iterator[AudioChunk]:
     """Audio piece by piece (a sentence or a pause), in order, at the engine's rate."""
     engine = engines.get(plan.voice.engine)
+    rate = _FALLBACK_RATE  # pauses take the rate of the speech before them
     for segment in plan.segments:
         if isinstance(segment, Pause):
             if segment.seconds > 0:
-                yield AudioChunk(AudioBuffer.silence(segment.seconds, 22050))
+                yield AudioChunk(AudioBuffer.silence(segment.seconds, rate))
             continue
         params = plan.voice.params(
             speed=plan.speed,
@@ -159,22 +161,46 @@ def synthesize_chunks(
         )
         for piece in chunk_text(segment.text, max_chars=chunk_chars):
             audio = engine.synthesize(piece, plan.voice.engine_voice_id, params)
+            rate = audio.sample_rate
             yield AudioChunk(fade_edges(to_mono(audio)), text=piece)
+
+
+_FALLBACK_RATE = 22050
 
 
 def render_plan(
     plan: SectionPlan,
     engines: EngineRegistry,
-    sample_rate: int,
+    sample_rate: int | None,
     chunk_chars: int = 400,
     on_chunk: Callable[[AudioChunk], None] | None = None,
 ) -> AudioBuffer:
-    """The finished section: speech and pauses joined, padded, at the delivery sample rate."""
+    """The finished section: speech and pauses joined and padded.
+
+    ``sample_rate`` None keeps the engine's own rate: resampling costs as much CPU as a fast
+    engine's synthesis and adds nothing when nobody asked for another rate.
+    """
     pieces: list[AudioBuffer] = []
+    native: int | None = None  # the rate of the first speech (pauses alone: the fallback)
     for chunk in synthesize_chunks(plan, engines, chunk_chars):
-        pieces.append(resample(chunk.audio, sample_rate))
+        pieces.append(chunk.audio)
+        if chunk.text and native is None:
+            native = chunk.audio.sample_rate
         if on_chunk is not None:
             on_chunk(chunk)
-    audio = concatenate(pieces, sample_rate)
+    audio = concatenate(pieces, sample_rate or native or _FALLBACK_RATE)
     half = plan.padding_seconds / 2
     return pad(audio, half, half)
+
+
+def render_plans(
+    plans: list[SectionPlan],
+    engines: EngineRegistry,
+    sample_rate: int | None,
+    chunk_chars: int = 400,
+    on_chunk: Callable[[AudioChunk], None] | None = None,
+) -> AudioBuffer:
+    """Several sections one after another, as one buffer (previews and `castwright say`)."""
+    pieces = [render_plan(p, engines, sample_rate, chunk_chars, on_chunk) for p in plans]
+    rate = sample_rate or (pieces[0].sample_rate if pieces else _FALLBACK_RATE)
+    return concatenate(pieces, rate)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from castwright.audio import AudioBuffer
-from castwright.dsp import concatenate
 from castwright.errors import Invalid
 from castwright.runtime import Runtime
-from castwright.speech.render import render_plan
+from castwright.speech.render import render_plans
 from castwright.speech.text.markup import parse_script
 from castwright.speeches.planning import TtsOptions, plan_speech
 
@@ -22,6 +21,4 @@ def render_preview(runtime: Runtime, text: str, voice: str) -> AudioBuffer:
     if not voice:
         raise Invalid("is required", field="voice")
     plans = plan_speech(parse_script(text), TtsOptions(voice=voice), runtime.voices)
-    sample_rate = runtime.settings.speech.sample_rate
-    pieces = [render_plan(p, runtime.engines, sample_rate) for p in plans]
-    return concatenate(pieces, sample_rate)
+    return render_plans(plans, runtime.engines, runtime.settings.speech.sample_rate)

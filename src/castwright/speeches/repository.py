@@ -76,12 +76,16 @@ class SpeechRepository:
     def cached(self, key: str) -> RenderCacheEntry | None:
         return self.session.get(RenderCacheEntry, key)
 
-    def remember(self, key: str, blob_key: str, duration: float) -> None:
+    def remember(self, key: str, blob_key: str, duration: float, sample_rate: int) -> None:
         entry = self.session.get(RenderCacheEntry, key)
         if entry is None:
-            self.session.add(RenderCacheEntry(key=key, blob_key=blob_key, duration=duration))
+            entry = RenderCacheEntry(
+                key=key, blob_key=blob_key, duration=duration, sample_rate=sample_rate
+            )
+            self.session.add(entry)
         else:
             entry.blob_key, entry.duration = blob_key, duration
+            entry.sample_rate = sample_rate
         self.session.flush()
 
     def forget(self, key: str) -> None:

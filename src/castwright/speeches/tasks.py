@@ -63,7 +63,7 @@ def _add_to_library(runtime: Runtime, session: Session, speech: Speech) -> None:
             section["blobKey"],
             size=runtime.blobs.size(section["blobKey"]),
             duration=section["duration"],
-            sample_rate=runtime.settings.speech.sample_rate,
+            sample_rate=section["sampleRate"],
             channels=1,
             fmt="wav",
             category="speech",
@@ -72,13 +72,13 @@ def _add_to_library(runtime: Runtime, session: Session, speech: Speech) -> None:
         )
 
 
-def _copy_cached(runtime: Runtime, cached: RenderCacheEntry, blob_key: str) -> float | None:
-    """Reuse cached audio; None when its blob has gone (its speech was deleted meanwhile)."""
+def _copy_cached(runtime: Runtime, cached: RenderCacheEntry, blob_key: str) -> bool:
+    """Reuse cached audio; False when its blob has gone (its speech was deleted meanwhile)."""
     try:
         runtime.blobs.copy(cached.blob_key, blob_key)
     except NotFound:
-        return None
-    return cached.duration
+        return False
+    return True
 
 
 def _render_section(
@@ -94,12 +94,13 @@ def _render_section(
     key = plan.cache_key(engine.version, settings.sample_rate)
     blob_key = f"{prefix}/{index:03d}.wav"
     cached = repo.cached(key) if use_cache else None
-    duration = _copy_cached(runtime, cached, blob_key) if cached is not None else None
-    if duration is None:
+    if cached is not None and _copy_cached(runtime, cached, blob_key):
+        duration, sample_rate = cached.duration, cached.sample_rate
+    else:
         audio = render_plan(plan, runtime.engines, settings.sample_rate, settings.chunk_chars)
         runtime.blobs.put_bytes(blob_key, encode_wav(audio))
-        duration = audio.duration
-        repo.remember(key, blob_key, duration)
+        duration, sample_rate = audio.duration, audio.sample_rate
+        repo.remember(key, blob_key, duration, sample_rate)
     return {
         "sectionId": new_id(),
         "sectionName": plan.section_name,
@@ -108,6 +109,7 @@ def _render_section(
         "audience": plan.audience,
         "blobKey": blob_key,
         "format": "wav",
+        "sampleRate": sample_rate,
         "duration": round(duration, 3),
         "voice": plan.voice.alias,
         "speed": plan.speed,
