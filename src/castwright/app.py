@@ -17,11 +17,20 @@ from castwright import __version__
 from castwright.config import Settings
 from castwright.errors import CastwrightError, Invalid, NotFound
 from castwright.faces import assets, uploads
-from castwright.faces.audiostack import files_legacy, files_v4, scripts, tts, voices
+from castwright.faces.audiostack import (
+    delivery,
+    files_legacy,
+    files_v4,
+    production,
+    scripts,
+    tts,
+    voices,
+)
 from castwright.faces.audiostack.envelope import error_response
 from castwright.faces.lowcodeapi import PREFIX, OldFormatRewriter, discovery_router
 from castwright.faces.middleware import RequestContext
 from castwright.files.service import UPLOAD_PREFIX
+from castwright.production.builtin_templates import install_builtin_templates
 from castwright.runtime import Runtime, build_runtime
 
 __all__ = ["create_app"]
@@ -34,6 +43,8 @@ AUDIOSTACK_ROUTERS = (
     tts.router,
     files_legacy.router,
     files_v4.router,
+    production.router,
+    delivery.router,
 )
 
 
@@ -99,6 +110,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         from castwright.db.migrate import upgrade
 
         upgrade(runtime.settings)
+        with runtime.db.session() as session:
+            install_builtin_templates(session)
         runtime.warm_up()
         if runtime.queue is not None:
             runtime.queue.start()

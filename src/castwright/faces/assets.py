@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 import re
 
 from fastapi import APIRouter, Depends, Request
@@ -11,6 +10,7 @@ from fastapi.responses import Response, StreamingResponse
 from castwright.auth.service import verify_key
 from castwright.errors import CastwrightError, Forbidden, NotFound
 from castwright.faces.deps import api_key_from, get_runtime
+from castwright.files.media_types import mime_type_for
 from castwright.runtime import Runtime
 from castwright.storage import validate_key
 
@@ -70,9 +70,7 @@ def download_asset(request: Request, key: str, runtime: Runtime = Depends(get_ru
     _authorise(request, runtime, key)
     size = runtime.blobs.size(key)
     filename = request.query_params.get("filename") or key.rsplit("/", 1)[-1]
-    media_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    if media_type == "audio/x-wav":
-        media_type = "audio/wav"
+    media_type = mime_type_for(filename)  # the library's fixed table, not the platform's
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Accept-Ranges": "bytes",

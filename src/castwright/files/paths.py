@@ -6,7 +6,7 @@ import unicodedata
 
 from castwright.errors import Invalid
 
-__all__ = ["MAX_PATH", "join_path", "normalise_folder_path", "split_file_path"]
+__all__ = ["MAX_PATH", "check_file_name", "join_path", "normalise_folder_path", "split_file_path"]
 
 MAX_PATH = 1024
 MAX_SEGMENT = 255
@@ -39,6 +39,16 @@ def split_file_path(path: str, field: str = "filePath") -> tuple[str, str]:
     if not segments:
         raise Invalid("must name a file", field=field)
     return "/".join(segments[:-1]), segments[-1]
+
+
+def check_file_name(name: str, field: str = "file_name") -> str:
+    """A single file name ('take.wav'), trimmed; a path, '..' or control characters are refused."""
+    segments = _segments(name, field)
+    if len(segments) != 1:
+        raise Invalid(
+            "must be a file name, not a path" if segments else "must name a file", field=field
+        )
+    return segments[0]
 
 
 def join_path(folder: str, name: str) -> str:

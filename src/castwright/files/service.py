@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from castwright.db.base import new_id, utcnow
 from castwright.db.engine import after_commit
 from castwright.errors import Conflict, Invalid, NotFound, QuotaExceeded
 from castwright.files.folders import FolderService
-from castwright.files.paths import split_file_path
+from castwright.files.paths import check_file_name, normalise_folder_path, split_file_path
 from castwright.files.probe import kind_from_name, mime_type_for
 from castwright.files.repository import FileQuery, FileRepository
 from castwright.jobs.submit import submit_job
@@ -37,6 +37,18 @@ class FileFields:
     source: str | None = None
     tags: list[str] | None = None
     metadata: dict[str, Any] | None = None
+
+    def check(self, category_field: str = "category") -> None:
+        """Refuse text no database column can hold (PostgreSQL rejects NUL outright)."""
+        _refuse_nul(self.category, category_field)
+        _refuse_nul(self.source, "source")
+        for tag in self.tags or []:
+            _refuse_nul(tag, "tags")
+
+
+def _refuse_nul(value: str | None, field: str) -> None:
+    if value is not None and "\x00" in value:
+        raise Invalid("may not contain NUL characters", field=field)
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,7 @@ class FileService:
     # -- creating ------------------------------------------------------------------------
 
     def _new_file(self, folder: Folder, name: str, fields: FileFields) -> File:
+        fields.check()
         extension = posixpath.splitext(name)[1].lstrip(".").lower()
         file_id = new_id()
         safe_extension = "".join(c for c in extension if c.isalnum())[:16]
@@ -90,9 +103,11 @@ class FileService:
         self.repo.set_tags(file, fields.tags or [])
         return file
 
-    def create_upload(self, folder: Folder, name: str, fields: FileFields) -> UploadTicket:
-        self._check_quota(0)
-        file = self._new_file(folder, name, fields)
+    def create_upload(
+        self, folder: Folder, name: str, fields: FileFields, field: str = "file_name"
+    ) -> UploadTicket:
+        self.check_quota(0)
+        file = self._new_file(folder, check_file_name(name, field), fields)
         ttl = self.runtime.settings.storage.upload_url_ttl_seconds
         url = self.runtime.blobs.presign(file.blob_key, "PUT", ttl, content_type=file.mime_type)
         if url is None:
@@ -103,13 +118,15 @@ class FileService:
 
     def create_upload_at_path(self, file_path: str, fields: FileFields) -> UploadTicket:
         folder_path, name = split_file_path(file_path)
-        return self.create_upload(self.folders.ensure(folder_path, "filePath"), name, fields)
+        folder = self.folders.ensure(folder_path, "filePath")
+        return self.create_upload(folder, name, fields, "filePath")
 
     def transfer(self, url: str, file_path: str, fields: FileFields) -> File:
         if not url.lower().startswith(("http://", "https://")):
             raise Invalid("must be an http or https URL", field="url")
+        _refuse_nul(url, "url")
         folder_path, name = split_file_path(file_path)
-        self._check_quota(0)
+        self.check_quota(0)
         file = self._new_file(self.folders.ensure(folder_path, "filePath"), name, fields)
         # Kept on the row (not only in the job) so a job re-run after a crash knows the URL.
         file.source_url = url
@@ -141,7 +158,8 @@ class FileService:
         self.repo.add_reference(file.id, owner_kind, owner_id)
         return file
 
-    def _check_quota(self, incoming: int) -> None:
+    def check_quota(self, incoming: int) -> None:
+        """Refuse ``incoming`` more bytes when they would take the library past its quota."""
         limit = self.runtime.settings.storage.max_org_bytes
         if self.repo.org_bytes(self.org_id) + incoming > limit:
             raise QuotaExceeded(
@@ -175,6 +193,8 @@ class FileService:
         submit_job(self.session, PROBE_JOB, file.id)
 
     def search(self, query: FileQuery) -> tuple[Sequence[File], int]:
+        if query.path:  # 'music/' and 'music//beds' mean what they say; '..' is refused
+            query = replace(query, path=normalise_folder_path(query.path, "path"))
         return self.repo.search(self.org_id, query)
 
     def download_url(self, file: File, permanent: bool = False) -> str | None:
@@ -199,14 +219,15 @@ class FileService:
         new_path: str | None = None,
         new_name: str | None = None,
         access_control: str | None = None,
+        category_field: str = "category",
     ) -> File:
+        fields.check(category_field)
         if new_path is not None:
             folder_path, name = split_file_path(new_path)
             folder = self.folders.ensure(folder_path, "filePath")
             file.folder_id, file.folder_path, file.name = folder.id, folder.path, name
         if new_name is not None:
-            _, name = split_file_path(new_name, "file_name")
-            file.name = name
+            file.name = check_file_name(new_name, "file_name")
         if access_control is not None:
             if access_control not in ("public", "private"):
                 raise Invalid("must be 'public' or 'private'", field="access_control")
@@ -227,7 +248,7 @@ class FileService:
                 "Only a file that has finished uploading can be copied",
                 errors=[f"file_id: file is {file.status}"],
             )
-        self._check_quota(file.size)
+        self.check_quota(file.size)
         copy = self._new_file(
             target,
             file.name,

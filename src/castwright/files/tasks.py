@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from castwright.db.engine import after_commit
 from castwright.files.fetch import fetch_to_file
 from castwright.files.probe import ProbeFailed, probe_media
-from castwright.files.service import PROBE_JOB, TRANSFER_JOB
+from castwright.files.service import PROBE_JOB, TRANSFER_JOB, FileService
 from castwright.jobs.registry import job_handler
 from castwright.models.file import File, FileStatus
 from castwright.runtime import Runtime
@@ -34,6 +34,7 @@ def transfer_file(runtime: Runtime, session: Session, file_id: str) -> None:
     with tempfile.TemporaryDirectory(prefix="castwright-fetch-") as tmp:
         target = Path(tmp) / "download"
         result = fetch_to_file(file.source_url, target, runtime.settings.fetch)
+        FileService(runtime, session, file.org_id, file.created_by).check_quota(result.size)
         runtime.blobs.put_file(file.blob_key, target)
     if file.mime_type == "application/octet-stream" and result.content_type:
         file.mime_type = result.content_type.split(";")[0].strip()

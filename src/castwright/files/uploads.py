@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 
 from castwright.errors import Conflict, NotFound
 from castwright.files.service import FileService
@@ -16,16 +17,29 @@ __all__ = ["accept_upload"]
 
 def accept_upload(runtime: Runtime, blob_key: str, spooled: Path) -> None:
     with runtime.unit_of_work() as session:
-        file = session.scalars(
-            select(File).where(File.blob_key == blob_key).with_for_update()
-        ).first()
+        # Claim the upload with one conditional UPDATE: of concurrent PUTs exactly one wins, on
+        # every backend (SQLite ignores SELECT ... FOR UPDATE). The claim holds until commit.
+        claim = (
+            update(File)
+            .where(
+                File.blob_key == blob_key,
+                File.status == FileStatus.PENDING,
+                File.source_url.is_(None),
+            )
+            .values(status=FileStatus.PROCESSING)
+            .execution_options(synchronize_session=False)
+        )
+        claimed = cast(CursorResult[Any], session.execute(claim)).rowcount == 1
+        file = session.scalars(select(File).where(File.blob_key == blob_key)).first()
         if file is None:
             raise NotFound("No upload is waiting at this URL", errors=["url: unknown upload"])
-        if file.status != FileStatus.PENDING or file.source_url is not None:
+        if not claimed:
             raise Conflict(
                 "This file has already been uploaded",
                 errors=["url: an upload URL accepts one successful PUT"],
             )
+        service = FileService(runtime, session, file.org_id, file.created_by)
+        service.check_quota(spooled.stat().st_size)  # 413; the claim rolls back with it
         # put_file moves the finished file into place: a reader never sees half an upload.
         runtime.blobs.put_file(blob_key, spooled)
-        FileService(runtime, session, file.org_id, file.created_by).mark_uploaded(file)
+        service.mark_uploaded(file)

@@ -42,5 +42,7 @@ def registered_kinds() -> list[str]:
 
 def _import_task_modules() -> None:
     # Imported lazily so that importing castwright.jobs does no work and has no cycles.
+    import castwright.delivery.tasks
     import castwright.files.tasks
+    import castwright.production.tasks
     import castwright.speeches.tasks  # noqa: F401

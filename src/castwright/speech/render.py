@@ -23,11 +23,13 @@ from castwright.voices.catalogue import Voice
 __all__ = [
     "RENDER_VERSION",
     "Pause",
+    "RenderedSection",
     "SectionPlan",
     "SpeechRun",
     "prepare_segments",
     "render_plan",
     "render_plans",
+    "render_section",
     "synthesize_chunks",
 ]
 
@@ -46,7 +48,16 @@ class Pause:
     seconds: float
 
 
-Segment = SpeechRun | Pause
+@dataclass(frozen=True)
+class MarkerPoint:
+    """Where an <as:fx> or <as:media> tag sits in the speech; the mixer inserts audio there."""
+
+    kind: str
+    name: str
+    id: str
+
+
+Segment = SpeechRun | Pause | MarkerPoint
 
 
 def _placeholder_value(item: Placeholder, audience: dict[str, str]) -> str:
@@ -83,7 +94,7 @@ def prepare_segments(
         elif isinstance(item, Break):
             segments.append(Pause(item.seconds))
         elif isinstance(item, Marker):
-            segments.append(Pause(0.0))  # fx and media split speech; the mixer places them
+            segments.append(MarkerPoint(item.kind, item.name, item.id))
     return [s for s in segments if not isinstance(s, SpeechRun) or s.text.strip()]
 
 
@@ -136,6 +147,8 @@ class SectionPlan:
                 [s.text, s.prosody.rate, s.prosody.pitch, s.prosody.volume]
                 if isinstance(s, SpeechRun)
                 else s.seconds
+                if isinstance(s, Pause)
+                else [s.kind, s.name, s.id]
                 for s in self.segments
             ],
         }
@@ -149,6 +162,10 @@ def synthesize_chunks(
     engine = engines.get(plan.voice.engine)
     rate = _FALLBACK_RATE  # pauses take the rate of the speech before them
     for segment in plan.segments:
+        if isinstance(segment, MarkerPoint):
+            marker = {"kind": segment.kind, "name": segment.name, "id": segment.id}
+            yield AudioChunk(AudioBuffer.silence(0.0, rate), meta={"marker": marker})
+            continue
         if isinstance(segment, Pause):
             if segment.seconds > 0:
                 yield AudioChunk(AudioBuffer.silence(segment.seconds, rate))
@@ -168,6 +185,43 @@ def synthesize_chunks(
 _FALLBACK_RATE = 22050
 
 
+@dataclass(frozen=True)
+class RenderedSection:
+    audio: AudioBuffer
+    # Each <as:fx>/<as:media> tag and where it falls, in seconds from the start of the file.
+    markers: list[dict[str, object]]
+
+
+def render_section(
+    plan: SectionPlan,
+    engines: EngineRegistry,
+    sample_rate: int | None,
+    chunk_chars: int = 400,
+    on_chunk: Callable[[AudioChunk], None] | None = None,
+) -> RenderedSection:
+    """The finished section: speech and pauses joined and padded.
+
+    ``sample_rate`` None keeps the engine's own rate: resampling costs as much CPU as a fast
+    engine's synthesis and adds nothing when nobody asked for another rate.
+    """
+    half = plan.padding_seconds / 2
+    pieces: list[AudioBuffer] = []
+    markers: list[dict[str, object]] = []
+    elapsed = half
+    native: int | None = None  # the rate of the first speech (pauses alone: the fallback)
+    for chunk in synthesize_chunks(plan, engines, chunk_chars):
+        if "marker" in chunk.meta:
+            markers.append({**chunk.meta["marker"], "offset": round(elapsed, 4)})  # type: ignore[dict-item]
+        pieces.append(chunk.audio)
+        elapsed += chunk.audio.duration
+        if chunk.text and native is None:
+            native = chunk.audio.sample_rate
+        if on_chunk is not None:
+            on_chunk(chunk)
+    audio = concatenate(pieces, sample_rate or native or _FALLBACK_RATE)
+    return RenderedSection(pad(audio, half, half), markers)
+
+
 def render_plan(
     plan: SectionPlan,
     engines: EngineRegistry,
@@ -175,22 +229,8 @@ def render_plan(
     chunk_chars: int = 400,
     on_chunk: Callable[[AudioChunk], None] | None = None,
 ) -> AudioBuffer:
-    """The finished section: speech and pauses joined and padded.
-
-    ``sample_rate`` None keeps the engine's own rate: resampling costs as much CPU as a fast
-    engine's synthesis and adds nothing when nobody asked for another rate.
-    """
-    pieces: list[AudioBuffer] = []
-    native: int | None = None  # the rate of the first speech (pauses alone: the fallback)
-    for chunk in synthesize_chunks(plan, engines, chunk_chars):
-        pieces.append(chunk.audio)
-        if chunk.text and native is None:
-            native = chunk.audio.sample_rate
-        if on_chunk is not None:
-            on_chunk(chunk)
-    audio = concatenate(pieces, sample_rate or native or _FALLBACK_RATE)
-    half = plan.padding_seconds / 2
-    return pad(audio, half, half)
+    """The section's audio alone (see render_section)."""
+    return render_section(plan, engines, sample_rate, chunk_chars, on_chunk).audio
 
 
 def render_plans(

@@ -51,7 +51,10 @@ class SpeechService:
         *,
         public: bool = False,
         use_cache: bool = True,
+        submit: bool = True,
     ) -> Speech:
+        """A new speech (or the identical one already waiting). ``submit=False`` leaves the
+        rendering to the caller, e.g. a mix job that renders its script inline."""
         script, script_version = ScriptService(self.session, self.org_id).get(script_id, version)
         document = parse_script(script_version.text)
         plans = plan_speech(document, options, self.runtime.voices)  # raises on any bad input
@@ -89,7 +92,8 @@ class SpeechService:
                 dedupe_key=dedupe_key,
             )
         )
-        speech.job_id = submit_job(self.session, RENDER_JOB, speech.id).id
+        if submit:
+            speech.job_id = submit_job(self.session, RENDER_JOB, speech.id).id
         return speech
 
     def get(self, speech_id: str) -> Speech:

@@ -14,7 +14,7 @@ from castwright.jobs.registry import job_handler
 from castwright.models.render_cache import RenderCacheEntry
 from castwright.models.speech import Speech, SpeechStatus
 from castwright.runtime import Runtime
-from castwright.speech.render import SectionPlan, render_plan
+from castwright.speech.render import MarkerPoint, SectionPlan, render_section
 from castwright.speech.text.markup import parse_script
 from castwright.speeches.planning import TtsOptions, plan_speech
 from castwright.speeches.repository import SpeechRepository
@@ -93,11 +93,15 @@ def _render_section(
     engine = runtime.engines.get(plan.voice.engine)
     key = plan.cache_key(engine.version, settings.sample_rate)
     blob_key = f"{prefix}/{index:03d}.wav"
-    cached = repo.cached(key) if use_cache else None
+    # Sections with fx/media tags carry marker positions the cache does not keep.
+    has_markers = any(isinstance(s, MarkerPoint) for s in plan.segments)
+    cached = repo.cached(key) if use_cache and not has_markers else None
+    markers: list[dict[str, object]] = []
     if cached is not None and _copy_cached(runtime, cached, blob_key):
         duration, sample_rate = cached.duration, cached.sample_rate
     else:
-        audio = render_plan(plan, runtime.engines, settings.sample_rate, settings.chunk_chars)
+        rendered = render_section(plan, runtime.engines, settings.sample_rate, settings.chunk_chars)
+        audio, markers = rendered.audio, rendered.markers
         runtime.blobs.put_bytes(blob_key, encode_wav(audio))
         duration, sample_rate = audio.duration, audio.sample_rate
         repo.remember(key, blob_key, duration, sample_rate)
@@ -114,4 +118,5 @@ def _render_section(
         "voice": plan.voice.alias,
         "speed": plan.speed,
         "preview": plan.preview,
+        "markers": markers,
     }

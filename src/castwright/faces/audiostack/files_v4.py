@@ -155,6 +155,7 @@ def patch_file(
             FileFields(category=category),
             new_name=body.file_name,
             access_control=body.access_control,
+            category_field="category_name" if body.category_name else "category_id",
         )
         data = _file_json(service, file)
     return JSONResponse(data)

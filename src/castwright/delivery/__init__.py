@@ -1,0 +1,1 @@
+"""Delivery: productions encoded to their final formats at their loudness targets."""

@@ -1,0 +1,131 @@
+"""Encode rules: a preset or custom settings, a loudness target, one finished production."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from castwright.audio.presets import (
+    EncoderSettings,
+    LoudnessTarget,
+    custom_encoder,
+    encoder_preset,
+    loudness_preset,
+)
+from castwright.errors import Conflict, Invalid, NotFound
+from castwright.jobs.submit import submit_job
+from castwright.models.production import Encoding, JobState
+from castwright.production.service import ProductionService
+from castwright.runtime import Runtime
+
+__all__ = ["ENCODE_JOB", "EncodeRequest", "EncodeService"]
+
+ENCODE_JOB = "delivery.encode"
+
+
+@dataclass(frozen=True)
+class EncodeRequest:
+    production_id: str = ""
+    preset: str = ""
+    public: bool = False
+    custom: dict[str, Any] = field(default_factory=dict)  # bitRateType, bitRate, sampleRate...
+    loudness_preset: str | None = None
+    loudness_target: float | None = None
+    true_peak: float | None = None
+    dynamic_range: float | None = None
+
+
+def resolve_settings(request: EncodeRequest) -> tuple[EncoderSettings, LoudnessTarget | None]:
+    """The preset, overridden field by field by any custom values; the loudness target."""
+    if not request.preset:
+        raise Invalid("is required (a preset name or 'custom')", field="preset")
+    if request.preset.lower() == "custom":
+        settings = custom_encoder(**request.custom)
+    else:
+        settings = encoder_preset(request.preset)
+        if request.custom:
+            settings = custom_encoder(base=settings, **request.custom)
+    target = loudness_preset(request.loudness_preset) if request.loudness_preset else None
+    overrides = {
+        k: v
+        for k, v in (
+            ("lufs", request.loudness_target),
+            ("true_peak_dbtp", request.true_peak),
+            ("dynamic_range", request.dynamic_range),
+        )
+        if v is not None
+    }
+    if overrides:
+        _check_loudness(overrides)
+        target = (
+            replace(target, **overrides)
+            if target
+            else LoudnessTarget(
+                lufs=overrides.get("lufs", -16.0),
+                true_peak_dbtp=overrides.get("true_peak_dbtp", -1.0),
+                dynamic_range=overrides.get("dynamic_range"),
+            )
+        )
+    return settings, target
+
+
+def _check_loudness(values: dict[str, float]) -> None:
+    bounds = {
+        "lufs": ("loudnessTarget", -70.0, -5.0),
+        "true_peak_dbtp": ("truePeak", -9.0, 0.0),
+        "dynamic_range": ("dynamicRange", 1.0, 50.0),
+    }
+    for key, value in values.items():
+        name, low, high = bounds[key]
+        if not low <= value <= high:
+            raise Invalid(f"must be between {low:g} and {high:g}", field=name)
+
+
+class EncodeService:
+    def __init__(self, runtime: Runtime, session: Session, org_id: str) -> None:
+        self.runtime = runtime
+        self.session = session
+        self.org_id = org_id
+
+    def create(self, request: EncodeRequest) -> Encoding:
+        if not request.production_id:
+            raise Invalid("is required", field="productionId")
+        production = ProductionService(self.runtime, self.session, self.org_id).get(
+            request.production_id
+        )
+        if production.validate_only:
+            raise Invalid("is a validation, which has no audio to encode", field="productionId")
+        if production.status == JobState.FAILED:
+            raise Invalid("the production failed", field="productionId")
+        if production.status != JobState.COMPLETED:
+            raise Conflict(
+                "The production is still being mixed; encode it once it is ready",
+                errors=["productionId: production is not finished"],
+            )
+        settings, _ = resolve_settings(request)
+        encoding = Encoding(
+            org_id=self.org_id,
+            production_id=production.id,
+            preset=request.preset.lower(),
+            public=request.public,
+            request=vars(request),
+            format=settings.format,
+        )
+        self.session.add(encoding)
+        self.session.flush()
+        encoding.job_id = submit_job(self.session, ENCODE_JOB, encoding.id).id
+        return encoding
+
+    def get(self, encoder_id: str) -> Encoding:
+        encoding = self.session.scalars(
+            select(Encoding).where(Encoding.id == encoder_id, Encoding.org_id == self.org_id)
+        ).first()
+        if encoding is None:
+            raise NotFound(
+                f"Encoding {encoder_id} not found",
+                errors=[f"encoderId: {encoder_id} does not exist"],
+            )
+        return encoding

@@ -1,0 +1,119 @@
+"""Vectorised envelope primitives for gain computers: no per-sample Python loops.
+
+Dynamics processors need recursions such as "hold the peak, then decay". Written naively those
+are per-sample loops; each one here is rewritten as a running maximum or minimum (which numpy
+does in C with ``ufunc.accumulate``), a cumulative sum, or a linear filter (scipy's ``lfilter``).
+Every function takes and returns one-dimensional float64 arrays (one value per frame).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+from scipy.signal import lfilter
+
+__all__ = [
+    "Envelope",
+    "decay_hold",
+    "moving_average",
+    "one_pole",
+    "slew_limit",
+    "sliding_max",
+    "time_coefficient",
+]
+
+Envelope = npt.NDArray[np.float64]
+
+
+def time_coefficient(seconds: float, sample_rate: int) -> float:
+    """Per-sample factor of a one-pole filter whose time constant (to 1/e) is ``seconds``."""
+    if seconds <= 0.0:
+        return 0.0
+    return math.exp(-1.0 / (seconds * sample_rate))
+
+
+def sliding_max(values: Envelope, before: int, after: int) -> Envelope:
+    """``out[n] = max(values[n - before : n + after + 1])``; the window is cut at the edges.
+
+    Van Herk / Gil-Werman: prefix and suffix maxima over blocks as long as the window, so the
+    cost is O(n) whatever the window length.
+    """
+    n = values.size
+    width = before + after + 1
+    if n == 0 or width == 1:
+        return values.copy()
+    padded = np.full(before + n + after, -np.inf)
+    padded[before : before + n] = values
+    blocks = -(-padded.size // width)
+    grid = np.full(blocks * width, -np.inf)
+    grid[: padded.size] = padded
+    rows = grid.reshape(blocks, width)
+    prefix = np.maximum.accumulate(rows, axis=1).ravel()
+    suffix = np.maximum.accumulate(rows[:, ::-1], axis=1)[:, ::-1].ravel()
+    # A window starting at i ends at i + width - 1: the suffix of i's block and the prefix of
+    # the next block together cover it exactly.
+    return np.maximum(suffix[:n], prefix[width - 1 : width - 1 + n])
+
+
+def decay_hold(values: Envelope, coefficient: float) -> Envelope:
+    """``out[n] = max(values[n], coefficient * out[n - 1])`` for non-negative ``values``.
+
+    Instant attack, exponential release. Unrolled, ``out[n] = max_m values[m] * c**(n - m)``;
+    in the log domain that is a running maximum of ``log values[m] - m log c`` shifted back by
+    ``n log c``, which stays well inside float64 precision even for hours of audio.
+    """
+    if coefficient <= 0.0 or values.size == 0:
+        return values.copy()
+    step = math.log(coefficient)
+    ramp = np.arange(values.size, dtype=np.float64) * step
+    with np.errstate(divide="ignore"):
+        logs = np.log(values)
+    held = np.maximum.accumulate(logs - ramp) + ramp
+    return np.exp(held)
+
+
+def one_pole(values: Envelope, coefficient: float, initial: float = 0.0) -> Envelope:
+    """Exponential smoothing ``out[n] = c * out[n - 1] + (1 - c) * values[n]``."""
+    if coefficient <= 0.0 or values.size == 0:
+        return values.copy()
+    state = np.array([coefficient * initial])
+    smoothed, _ = lfilter([1.0 - coefficient], [1.0, -coefficient], values, zi=state)
+    return np.asarray(smoothed, dtype=np.float64)
+
+
+def moving_average(values: Envelope, before: int, after: int) -> Envelope:
+    """Mean over ``values[n - before : n + after + 1]``, the window cut at the edges."""
+    n = values.size
+    if n == 0 or before + after == 0:
+        return values.copy()
+    width = before + after + 1
+    sums = np.zeros(before + n + 1 + after)
+    np.cumsum(values, out=sums[before + 1 : before + n + 1])
+    sums[before + n + 1 :] = sums[before + n]
+    totals = sums[width : width + n] - sums[:n]
+    # Windows cut by an edge hold fewer frames; slices, not gathers, keep this fast.
+    counts = np.full(n, float(width))
+    head = np.arange(min(before, n))
+    counts[head] -= before - head
+    tail = np.arange(max(n - after, 0), n)
+    counts[tail] -= tail + after + 1 - n
+    return np.asarray(totals / counts, dtype=np.float64)
+
+
+def slew_limit(values: Envelope, rise: float, fall: float) -> Envelope:
+    """Follow ``values`` but move at most ``rise`` up and ``fall`` down per sample.
+
+    Each one-sided limit is a running extreme of a sloped copy of the input; applying the fall
+    limit first and then the rise limit gives a result that honours both.
+    """
+    if values.size == 0:
+        return values.copy()
+    index = np.arange(values.size, dtype=np.float64)
+    out = values
+    if math.isfinite(fall):
+        out = np.maximum.accumulate(out + index * fall) - index * fall
+    if math.isfinite(rise):
+        out = np.minimum.accumulate(out - index * rise) + index * rise
+    return np.asarray(out, dtype=np.float64)

@@ -1,0 +1,100 @@
+"""Look-ahead true-peak limiter.
+
+The gain envelope is built so that it is already at (or below) the gain each over needs when
+that over arrives:
+
+1. per frame, the 4x-oversampled peak (around the frame, both sides: a gain at one frame shapes
+   the interpolated waveform on either side of it) gives the attenuation needed there;
+2. a running maximum over the next ``lookahead`` frames holds that attenuation early;
+3. an exponential decay (time constant ``release``) lets go of it smoothly;
+4. a moving average over ``lookahead`` frames turns each step into a ramp (the attack).
+
+Each averaged value is a mean of gains that are all at or below the need at the frame (every
+held window of step 2 that the average spans contains that frame), so the smoothing never
+lets an over through. The output is then measured again, 4x oversampled; residual overs (from
+the waveform between frames changing under the gain) get further passes, and as a last resort
+a static trim, which is exact because resampling is linear.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from castwright.audio import AudioBuffer
+from castwright.dsp.envelope import decay_hold, moving_average, sliding_max, time_coefficient
+from castwright.dsp.truepeak import frame_true_peaks
+
+__all__ = ["limit", "limit_samples"]
+
+# Aim this far below the ceiling, so the re-measured output rarely needs a second pass.
+_MARGIN_DB = 0.05
+_PASSES = 3
+
+
+def limit(
+    buffer: AudioBuffer,
+    ceiling_dbtp: float = -1.0,
+    lookahead: float = 0.005,
+    release: float = 0.08,
+) -> AudioBuffer:
+    """Keep the true peak (4x oversampled) at or below ``ceiling_dbtp``.
+
+    ``lookahead`` (seconds) is also the attack: the gain ramps down over that time and reaches
+    the needed reduction as the peak arrives. ``release`` is the time constant of the recovery.
+    All channels share one gain, so the stereo image does not move. The output is aligned with
+    the input (the look-ahead reads ahead in the buffer; it adds no delay).
+    """
+    if buffer.frames == 0:
+        return buffer
+    out = limit_samples(buffer.samples, buffer.sample_rate, ceiling_dbtp, lookahead, release)
+    return buffer if out is buffer.samples else AudioBuffer(out, buffer.sample_rate)
+
+
+def limit_samples(
+    samples: npt.NDArray[np.float32],
+    sample_rate: int,
+    ceiling_dbtp: float,
+    lookahead: float = 0.005,
+    release: float = 0.08,
+    peaks: npt.NDArray[np.float32] | None = None,
+) -> npt.NDArray[np.float32]:
+    """:func:`limit` on a raw [channels, frames] array. ``peaks`` may pass in the input's
+    :func:`frame_true_peaks` when the caller already has them (they scale with a gain, so a
+    gain-then-limit loop measures its source only once). Returns ``samples`` itself when no
+    frame is over."""
+    if lookahead < 0 or release < 0:
+        raise ValueError("lookahead and release must not be negative")
+    ceiling = 10.0 ** (ceiling_dbtp / 20.0)
+    aim = 10.0 ** ((ceiling_dbtp - _MARGIN_DB) / 20.0)
+    ahead = round(lookahead * sample_rate)
+    coefficient = time_coefficient(release, sample_rate)
+    if peaks is None:
+        peaks = frame_true_peaks(samples, sample_rate)
+    out = samples
+    for _ in range(_PASSES):
+        if float(peaks.max()) <= ceiling:
+            return out
+        envelope = _gain_envelope(peaks, aim, ahead, coefficient)
+        out = (out * envelope.astype(np.float32)).astype(np.float32)
+        peaks = frame_true_peaks(out, sample_rate)
+    top = float(peaks.max())
+    if top > ceiling:
+        out = (out * np.float32(aim / top)).astype(np.float32)
+    return out
+
+
+def _gain_envelope(
+    peaks: npt.NDArray[np.float32], aim: float, ahead: int, coefficient: float
+) -> npt.NDArray[np.float64]:
+    around = peaks.astype(np.float64)
+    around[1:] = np.maximum(around[1:], around[:-1])  # frame n's gain also shapes n-1..n
+    with np.errstate(divide="ignore"):
+        need_db = np.maximum(20.0 * np.log10(around / aim), 0.0)
+    # Frames before the start need no reduction; giving them a place lets the ramp into an over
+    # in the first `ahead` frames start before the buffer does, as it would in a stream.
+    need_db = np.concatenate([np.zeros(ahead), need_db])
+    held = sliding_max(need_db, 0, ahead)
+    released = decay_hold(held, coefficient)
+    gains = 10.0 ** (released / -20.0)
+    return moving_average(gains, ahead, 0)[ahead:]

@@ -1,0 +1,222 @@
+"""Loudness: ITU-R BS.1770-4 integrated loudness, EBU Tech 3342 loudness range, true peak, and
+normalisation of a whole programme to a target under a true-peak ceiling.
+
+The meter K-weights in chunks (bounded memory) and keeps only a running sum of the weighted
+power at the block edges it needs, so every 400 ms block and 3 s short-term window is a
+difference of two sums, with no per-block Python loop.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.signal import sosfilt
+
+from castwright.audio import AudioBuffer
+from castwright.dsp.limiter import limit_samples
+from castwright.dsp.truepeak import frame_true_peaks, true_peak
+
+__all__ = [
+    "LoudnessReport",
+    "integrated_loudness",
+    "k_weighting",
+    "loudness_range",
+    "measure_loudness",
+    "normalise_loudness",
+    "true_peak",
+]
+
+_ABSOLUTE_GATE = -70.0  # LUFS
+_RELATIVE_GATE = -10.0  # LU below the absolutely gated mean (BS.1770-4)
+_RANGE_GATE = -20.0  # LU, for the loudness range (Tech 3342)
+_CHUNK_FRAMES = 1 << 18
+# Normalisation: below this loudness-per-gain slope the limiter is saturating; it is made
+# faster, down to these times (a few ms: still a limiter, not a clipper).
+_SATURATED = 0.5
+_FASTEST_RELEASE = 0.005
+_FASTEST_LOOKAHEAD = 0.001
+
+
+@dataclass(frozen=True)
+class LoudnessReport:
+    integrated_lufs: float
+    range_lu: float
+    true_peak_dbtp: float
+    sample_peak_dbfs: float
+
+
+def k_weighting(sample_rate: int) -> npt.NDArray[np.float64]:
+    """The BS.1770 K-weighting (high shelf, then RLB high-pass) as second-order sections, for any
+    rate. The analogue prototypes are those fitted to the standard's 48 kHz coefficients (as in
+    libebur128), so at 48 kHz this reproduces the published table."""
+    k = math.tan(math.pi * 1681.974450955533 / sample_rate)
+    q = 0.7071752369554196
+    vh = 10.0 ** (3.999843853973347 / 20.0)
+    vb = vh**0.4996667741545416
+    a0 = 1.0 + k / q + k * k
+    shelf = [
+        (vh + vb * k / q + k * k) / a0,
+        2.0 * (k * k - vh) / a0,
+        (vh - vb * k / q + k * k) / a0,
+        1.0,
+        2.0 * (k * k - 1.0) / a0,
+        (1.0 - k / q + k * k) / a0,
+    ]
+    k = math.tan(math.pi * 38.13547087602444 / sample_rate)
+    q = 0.5003270373238773
+    a0 = 1.0 + k / q + k * k
+    high_pass = [1.0, -2.0, 1.0, 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0]
+    return np.array([shelf, high_pass])
+
+
+def _channel_weights(channels: int) -> npt.NDArray[np.float64]:
+    # BS.1770 weights surround channels by 1.41 (+1.5 dB); in 5.1 order (L R C LFE Ls Rs) the
+    # LFE is left out. Layouts the standard does not name weigh every channel equally.
+    if channels == 5:
+        return np.array([1.0, 1.0, 1.0, 1.41, 1.41])
+    if channels == 6:
+        return np.array([1.0, 1.0, 1.0, 0.0, 1.41, 1.41])
+    return np.ones(channels)
+
+
+def _power_sums(buffer: AudioBuffer, edges: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Running sum of the channel-weighted K-weighted power, read at each of ``edges``."""
+    samples, weights = buffer.samples, _channel_weights(buffer.channels)
+    sos = k_weighting(buffer.sample_rate)
+    state = np.zeros((sos.shape[0], buffer.channels, 2))
+    sums = np.zeros(edges.size)
+    total = 0.0
+    for start in range(0, buffer.frames, _CHUNK_FRAMES):
+        chunk = samples[:, start : start + _CHUNK_FRAMES].astype(np.float64)
+        filtered, state = sosfilt(sos, chunk, axis=1, zi=state)
+        running = np.cumsum(weights @ (filtered * filtered)) + total
+        # An edge e is the sum of frames [0, e): frame e - 1 is the last one counted.
+        lo, hi = np.searchsorted(edges, [start + 1, start + chunk.shape[1] + 1])
+        sums[lo:hi] = running[edges[lo:hi] - start - 1]
+        total = float(running[-1])
+    return sums
+
+
+def _block_powers(buffer: AudioBuffer, block_seconds: float) -> npt.NDArray[np.float64]:
+    """Mean-square power of each block, blocks starting every 100 ms; empty if none fits."""
+    rate = buffer.sample_rate
+    block, hop = round(block_seconds * rate), round(0.1 * rate)
+    if buffer.frames < block:
+        return np.zeros(0)
+    starts = np.arange(0, buffer.frames - block + 1, hop, dtype=np.int64)
+    edges = np.unique(np.concatenate([starts, starts + block]))
+    sums = _power_sums(buffer, edges)
+    index = np.searchsorted(edges, starts)
+    return np.asarray((sums[np.searchsorted(edges, starts + block)] - sums[index]) / block)
+
+
+def _lufs(power: float | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    with np.errstate(divide="ignore"):
+        return np.asarray(-0.691 + 10.0 * np.log10(power), dtype=np.float64)
+
+
+def _gated_loudness(powers: npt.NDArray[np.float64]) -> float:
+    loud = powers[_lufs(powers) > _ABSOLUTE_GATE]
+    if loud.size == 0:
+        return -math.inf
+    relative = float(_lufs(loud.mean())) + _RELATIVE_GATE
+    return float(_lufs(loud[_lufs(loud) > relative].mean()))
+
+
+def integrated_loudness(buffer: AudioBuffer) -> float:
+    """Integrated (gated) loudness in LUFS per BS.1770-4; -inf for silence.
+
+    A programme shorter than one 400 ms gating block is measured as a single block spanning
+    all of it (absolute gate only), so short stings and effects still get a usable figure.
+    """
+    if buffer.frames == 0:
+        return -math.inf
+    powers = _block_powers(buffer, 0.4)
+    if powers.size == 0:
+        whole = _power_sums(buffer, np.array([buffer.frames], dtype=np.int64))
+        powers = whole / buffer.frames
+    return _gated_loudness(powers)
+
+
+def loudness_range(buffer: AudioBuffer) -> float:
+    """Loudness range (LRA) in LU per EBU Tech 3342: the spread between the 10th and 95th
+    percentiles of the gated 3 s short-term loudness. 0.0 when the programme is shorter than
+    one 3 s window or too quiet to gate (as ffmpeg's ebur128 reports)."""
+    short_term = _lufs(_block_powers(buffer, 3.0))
+    loud = short_term[short_term > _ABSOLUTE_GATE]
+    if loud.size == 0:
+        return 0.0
+    relative = float(_lufs(float(np.mean(10.0 ** ((loud + 0.691) / 10.0))))) + _RANGE_GATE
+    gated = loud[loud > relative]
+    low, high = np.percentile(gated, [10.0, 95.0])
+    return float(high - low)
+
+
+def measure_loudness(buffer: AudioBuffer) -> LoudnessReport:
+    sample_peak = float(np.abs(buffer.samples).max()) if buffer.frames else 0.0
+    return LoudnessReport(
+        integrated_lufs=integrated_loudness(buffer),
+        range_lu=loudness_range(buffer),
+        true_peak_dbtp=true_peak(buffer),
+        sample_peak_dbfs=20.0 * math.log10(sample_peak) if sample_peak > 0 else -math.inf,
+    )
+
+
+def normalise_loudness(
+    buffer: AudioBuffer,
+    target_lufs: float,
+    true_peak_ceiling_dbtp: float = -1.0,
+    *,
+    tolerance_lu: float = 0.2,
+    max_passes: int = 12,
+    lookahead: float = 0.005,
+    release: float = 0.08,
+) -> AudioBuffer:
+    """Gain the whole programme to ``target_lufs``, limiting so the true peak stays at or below
+    ``true_peak_ceiling_dbtp``.
+
+    Limiting takes loudness away, so each pass measures the limited result and corrects the
+    gain (a secant step on loudness against gain, which is monotonic) until it is within
+    ``tolerance_lu``. A smooth limiter cannot lift a programme past the crest factor of its own
+    waveform: when extra gain stops adding loudness (peaky speech pushed to a streaming
+    target), the limiter's release and look-ahead are shortened step by step, trading some
+    transparency for the loudness the target asks for. When the target still cannot be reached
+    the closest pass is returned; the ceiling always holds. Silence is returned unchanged.
+    """
+    measured = integrated_loudness(buffer)
+    if not math.isfinite(measured):
+        return buffer
+    rate, source = buffer.sample_rate, buffer.samples
+    peaks = frame_true_peaks(source, rate)  # measured once: peaks scale with the gain
+    gain_db = target_lufs - measured
+    best: tuple[float, AudioBuffer] | None = None
+    previous: tuple[float, float] | None = None
+    for _ in range(max_passes):
+        scale = 10.0 ** (gain_db / 20.0)
+        scaled = (source * np.float32(scale)).astype(np.float32)
+        limited = limit_samples(
+            scaled, rate, true_peak_ceiling_dbtp, lookahead, release, peaks * np.float32(scale)
+        )
+        result = AudioBuffer(limited, rate)
+        loudness = integrated_loudness(result)
+        error = target_lufs - loudness
+        if best is None or abs(error) < best[0]:
+            best = (abs(error), result)
+        if abs(error) <= tolerance_lu:
+            break
+        slope = None
+        if previous is not None and gain_db != previous[0]:
+            slope = (loudness - previous[1]) / (gain_db - previous[0])
+        previous = (gain_db, loudness)
+        if slope is not None and slope < _SATURATED and release > _FASTEST_RELEASE:
+            release = max(release / 4.0, _FASTEST_RELEASE)
+            lookahead = min(lookahead, max(lookahead / 2.0, _FASTEST_LOOKAHEAD))
+            previous = None  # a different limiter: a different loudness-gain curve
+            continue  # same gain, faster limiter
+        # Clamp the slope so one noisy measurement cannot send the gain far off.
+        gain_db += error / (1.0 if slope is None else min(1.0, max(0.05, slope)))
+    assert best is not None
+    return best[1]

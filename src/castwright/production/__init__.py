@@ -1,0 +1,1 @@
+"""Production: sound templates, the timeline mixer and mastering."""

@@ -1,0 +1,125 @@
+"""The mix: speech and music beds placed by the layout, ducked, mastered, at 48 kHz stereo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from castwright.audio import AudioBuffer
+from castwright.dsp import (
+    compress,
+    de_ess,
+    duck,
+    fade_in,
+    fade_out,
+    fit_to_length,
+    gain,
+    high_pass,
+    integrated_loudness,
+    limit,
+    mix,
+    normalise_loudness,
+    resample,
+    true_peak,
+)
+from castwright.production.mastering import MasteringPreset
+from castwright.production.timeline import Bed, Layout
+
+__all__ = ["MIX_CHANNELS", "MIX_RATE", "MixResult", "render_mix"]
+
+MIX_RATE = 48000
+MIX_CHANNELS = 2
+_SILENT_LUFS = -70.0
+
+
+@dataclass(frozen=True)
+class MixResult:
+    mix: AudioBuffer
+    speech_track: AudioBuffer
+    loudness: dict[str, float]
+
+
+def _prepared(buffer: AudioBuffer) -> AudioBuffer:
+    """At the mix rate, in stereo."""
+    buffer = resample(buffer, MIX_RATE)
+    if buffer.channels == MIX_CHANNELS:
+        return buffer
+    mono = buffer.samples.mean(axis=0, keepdims=True)
+    return AudioBuffer(np.repeat(mono, MIX_CHANNELS, axis=0), MIX_RATE)
+
+
+def _bed_audio(segment: AudioBuffer, bed: Bed) -> AudioBuffer:
+    if bed.loop:
+        fitted = fit_to_length(segment, bed.length, crossfade_seconds=0.5)
+    else:  # intros and outros play as written: cut (with a fade) or followed by silence
+        frames = round(bed.length * MIX_RATE)
+        samples = segment.samples[:, :frames]
+        if samples.shape[1] < frames:
+            samples = np.pad(samples, ((0, 0), (0, frames - samples.shape[1])))
+        fitted = AudioBuffer(np.ascontiguousarray(samples), MIX_RATE)
+    if bed.fade_in > 0:
+        fitted = fade_in(fitted, bed.fade_in, shape="equal_power")
+    if bed.fade_out > 0:
+        fitted = fade_out(fitted, bed.fade_out, shape="equal_power")
+    return fitted
+
+
+def _speech_chain(speech: AudioBuffer, preset: MasteringPreset) -> AudioBuffer:
+    if preset.speech_highpass_hz:
+        speech = high_pass(speech, preset.speech_highpass_hz)
+    if preset.speech_compression:
+        threshold, ratio = preset.speech_compression
+        speech = compress(speech, threshold_db=threshold, ratio=ratio, attack=0.01, release=0.15)
+    if preset.deess_db > 0:
+        speech = de_ess(speech, max_reduction_db=preset.deess_db)
+    return speech
+
+
+def _level(buffer: AudioBuffer) -> float:
+    measured = integrated_loudness(buffer)
+    return measured if np.isfinite(measured) else _SILENT_LUFS
+
+
+def render_mix(
+    speech: list[tuple[AudioBuffer, float]],
+    segments: dict[str, AudioBuffer],
+    layout: Layout,
+    preset: MasteringPreset,
+) -> MixResult:
+    """``speech``: each section's audio and its start; ``segments``: template audio by name."""
+    frames = round(layout.length * MIX_RATE)
+    speech_bus = mix(
+        [(_prepared(a), at, 0.0) for a, at in speech], layout.length, MIX_RATE, MIX_CHANNELS
+    )
+    speech_bus = _speech_chain(speech_bus, preset)
+    beds = [(_bed_audio(_prepared(segments[b.segment]), b), b.start, 0.0) for b in layout.beds]
+    music_bus = mix(beds, layout.length, MIX_RATE, MIX_CHANNELS)
+    if beds:
+        # Beds sit a fixed distance under the voice, whatever level the source files have.
+        offset = _level(speech_bus) + preset.music_level_db - _level(music_bus)
+        music_bus = gain(music_bus, float(10 ** (offset / 20)))
+        if preset.duck_depth_db > 0:
+            music_bus = duck(
+                music_bus,
+                speech_bus,
+                depth_db=preset.duck_depth_db,
+                attack=preset.duck_attack,
+                release=preset.duck_release,
+            )
+    programme = AudioBuffer(
+        speech_bus.samples[:, :frames] + music_bus.samples[:, :frames], MIX_RATE
+    )
+    if layout.fade_in > 0:
+        programme = fade_in(programme, layout.fade_in)
+    if layout.fade_out > 0:
+        programme = fade_out(programme, layout.fade_out)
+    if preset.target_lufs is not None:
+        programme = normalise_loudness(programme, preset.target_lufs, preset.true_peak_dbtp)
+    else:  # "none": a plain sum, protected from clipping only
+        programme = limit(programme, preset.true_peak_dbtp)
+    measured = {
+        "integrated": round(_level(programme), 2),
+        "truePeak": round(true_peak(programme), 2),
+    }
+    return MixResult(programme, speech_bus, measured)
