@@ -70,11 +70,15 @@ def programme(seconds: float = SECONDS, rate: int = RATE) -> AudioBuffer:
     t = np.arange(round(seconds * rate)) / rate
     swell = 0.6 + 0.4 * np.sin(2 * np.pi * 0.5 * t)
 
-    def note(frequency: float) -> npt.NDArray[np.float64]:
-        return sum(np.sin(2 * np.pi * frequency * k * t + k) / k for k in range(1, 6))  # type: ignore[return-value]
+    def chord(*roots: float) -> npt.NDArray[np.float64]:
+        total = np.zeros_like(t)
+        for root in roots:
+            for k in range(1, 6):  # five harmonics, falling off as 1/k
+                total += np.sin(2 * np.pi * root * k * t + k) / k
+        return total
 
-    left = 0.1 * swell * (note(220.0) + note(277.18) + note(329.63))
-    right = 0.1 * swell[::-1] * (note(164.81) + note(246.94) + note(440.0))
+    left = 0.1 * swell * chord(220.0, 277.18, 329.63)
+    right = 0.1 * swell[::-1] * chord(164.81, 246.94, 440.0)
     return AudioBuffer(np.stack([left, right]).astype(np.float32), rate)
 
 
@@ -360,7 +364,7 @@ def test_ogg_without_libvorbis_says_what_to_install(monkeypatch: pytest.MonkeyPa
         raise OSError(f"{name}: cannot open shared object file")
 
     encode_module._libraries.cache_clear()
-    monkeypatch.setattr(encode_module.ctypes, "CDLL", missing)
+    monkeypatch.setattr(ctypes, "CDLL", missing)
     try:
         with pytest.raises(EncoderUnavailable, match="libvorbis"):
             encode(programme(seconds=0.1), encoder_preset("ogg"))

@@ -17,18 +17,19 @@ from castwright.audio.presets import (
 )
 from castwright.errors import Invalid
 
-# Spec 13.2, row by row: format, rate control, bit rate (kbps or LAME level), rate, depth, ch.
+# Spec 13.2, row by row: format, rate control, bit rate (kbps, or the LAME V level), sample
+# rate, bit depth, channels.
 SPEC_ENCODER_PRESETS = {
-    "mp3": ("mp3", "constant", 320, 44_100, None, 2),
-    "wav": ("wav", None, None, 48_000, 16, 2),
-    "ogg": ("ogg", "constant", 320, 48_000, None, 2),
-    "flac": ("flac", None, None, 48_000, 16, 2),
-    "mp3_very_low": ("mp3", "variable", 9, 44_100, None, 2),
-    "mp3_low": ("mp3", "variable", 6, 44_100, None, 2),
-    "mp3_medium": ("mp3", "variable", 4, 44_100, None, 2),
-    "mp3_high": ("mp3", "variable", 2, 44_100, None, 2),
-    "mp3_very_high": ("mp3", "variable", 0, 44_100, None, 2),
-    "mp3_alexa": ("mp3", "constant", 48, 24_000, None, 1),
+    "mp3": EncoderSettings("mp3", "constant", 320, 44_100, None, 2),
+    "wav": EncoderSettings("wav", None, None, 48_000, 16, 2),
+    "ogg": EncoderSettings("ogg", "constant", 320, 48_000, None, 2),
+    "flac": EncoderSettings("flac", None, None, 48_000, 16, 2),
+    "mp3_very_low": EncoderSettings("mp3", "variable", 9, 44_100, None, 2),
+    "mp3_low": EncoderSettings("mp3", "variable", 6, 44_100, None, 2),
+    "mp3_medium": EncoderSettings("mp3", "variable", 4, 44_100, None, 2),
+    "mp3_high": EncoderSettings("mp3", "variable", 2, 44_100, None, 2),
+    "mp3_very_high": EncoderSettings("mp3", "variable", 0, 44_100, None, 2),
+    "mp3_alexa": EncoderSettings("mp3", "constant", 48, 24_000, None, 1),
 }
 
 # Spec 13.3: integrated LUFS, true-peak ceiling dBTP, loudness range LU.
@@ -47,7 +48,7 @@ SPEC_LOUDNESS_PRESETS = {
 
 @pytest.mark.parametrize("name", SPEC_ENCODER_PRESETS)
 def test_encoder_presets_are_the_spec_table(name: str) -> None:
-    assert encoder_preset(name) == EncoderSettings(*SPEC_ENCODER_PRESETS[name])
+    assert encoder_preset(name) == SPEC_ENCODER_PRESETS[name]
 
 
 def test_there_are_no_undocumented_encoder_presets() -> None:

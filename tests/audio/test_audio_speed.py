@@ -36,9 +36,10 @@ RUNS = 3
 def sixty_second_programme() -> AudioBuffer:
     rng = np.random.default_rng(60)
     t = np.arange(RATE * SECONDS) / RATE
-    chord = sum(
-        0.08 * np.sin(2 * np.pi * f * k * t) / k for f in (220.0, 277.18, 329.63) for k in (1, 2, 3)
-    )
+    chord = np.zeros_like(t)
+    for root in (220.0, 277.18, 329.63):
+        for k in (1, 2, 3):
+            chord += 0.08 * np.sin(2 * np.pi * root * k * t) / k
     bed = np.stack([chord, chord[::-1]]) + 0.02 * rng.standard_normal((2, t.size))
     return AudioBuffer(bed.astype(np.float32), RATE)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from castwright.audio.presets import (
     EncoderSettings,
     LoudnessTarget,
     custom_encoder,
+    custom_loudness,
     encoder_preset,
     loudness_preset,
 )
@@ -49,39 +50,15 @@ def resolve_settings(request: EncodeRequest) -> tuple[EncoderSettings, LoudnessT
         if request.custom:
             settings = custom_encoder(base=settings, **request.custom)
     target = loudness_preset(request.loudness_preset) if request.loudness_preset else None
-    overrides = {
-        k: v
-        for k, v in (
-            ("lufs", request.loudness_target),
-            ("true_peak_dbtp", request.true_peak),
-            ("dynamic_range", request.dynamic_range),
-        )
-        if v is not None
-    }
-    if overrides:
-        _check_loudness(overrides)
-        target = (
-            replace(target, **overrides)
-            if target
-            else LoudnessTarget(
-                lufs=overrides.get("lufs", -16.0),
-                true_peak_dbtp=overrides.get("true_peak_dbtp", -1.0),
-                dynamic_range=overrides.get("dynamic_range"),
-            )
+    customised = (request.loudness_target, request.true_peak, request.dynamic_range)
+    if any(value is not None for value in customised):
+        target = custom_loudness(
+            target,
+            loudness_target=request.loudness_target,
+            true_peak=request.true_peak,
+            dynamic_range=request.dynamic_range,
         )
     return settings, target
-
-
-def _check_loudness(values: dict[str, float]) -> None:
-    bounds = {
-        "lufs": ("loudnessTarget", -70.0, -5.0),
-        "true_peak_dbtp": ("truePeak", -9.0, 0.0),
-        "dynamic_range": ("dynamicRange", 1.0, 50.0),
-    }
-    for key, value in values.items():
-        name, low, high = bounds[key]
-        if not low <= value <= high:
-            raise Invalid(f"must be between {low:g} and {high:g}", field=name)
 
 
 class EncodeService:
