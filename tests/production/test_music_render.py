@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -21,11 +22,12 @@ from castwright.audio.wav import decode_wav
 from castwright.production.music import BUILTIN_TEMPLATES, render_all, render_template
 from castwright.production.music import render as render_module
 from castwright.production.music.meter import integrated_loudness
-from castwright.production.music.templates import find
+from castwright.production.music.templates import Template, find
 from castwright.production.music.theory import Key
 
 SR = 44100
 NAMES = [spec.name for spec in BUILTIN_TEMPLATES]
+PITCHED = ("chords", "bass", "pedal", "arp", "melody")
 Samples = npt.NDArray[np.float32]
 
 
@@ -52,7 +54,7 @@ def dbfs(samples: Samples) -> float:
     return 20.0 * np.log10(peak) if peak > 0 else -np.inf
 
 
-def centroid(samples: Samples) -> float:
+def centroid(samples: npt.NDArray[np.floating]) -> float:
     mono = samples.mean(axis=0).astype(np.float64)
     power = np.abs(np.fft.rfft(mono)) ** 2
     freqs = np.fft.rfftfreq(len(mono), 1.0 / SR)
@@ -86,14 +88,21 @@ def detected_tempo(samples: Samples) -> float:
 
 
 def chroma_in_key(samples: Samples, key: Key) -> float:
-    """The fraction of tonal energy (60 Hz-2 kHz spectral peaks) on the key's pitch classes."""
+    """The fraction of tonal energy on the key's pitch classes (noise would score ~7/12).
+
+    Spectral peaks (100 Hz-2 kHz) of the average power spectrum of 186 ms frames; frames that
+    short do not resolve the comb a steady kick drum makes at multiples of the beat rate.
+    """
+    size, hop = 8192, 4096
     mono = samples.mean(axis=0).astype(np.float64)
-    power = np.abs(np.fft.rfft(mono * np.hanning(len(mono)))) ** 2
-    freqs = np.fft.rfftfreq(len(mono), 1.0 / SR)
-    band = (freqs > 60) & (freqs < 2000)
+    count = 1 + (len(mono) - size) // hop
+    frames = mono[np.arange(size)[None, :] + hop * np.arange(count)[:, None]] * np.hanning(size)
+    power = (np.abs(np.fft.rfft(frames, axis=1)) ** 2).mean(axis=0)
+    freqs = np.fft.rfftfreq(size, 1.0 / SR)
+    band = (freqs > 100) & (freqs < 2000)
     local_max = np.zeros_like(band)
     local_max[1:-1] = (power[1:-1] > power[:-2]) & (power[1:-1] >= power[2:])
-    peaks = band & local_max & (power > np.percentile(power[band], 99.5))
+    peaks = band & local_max & (power > np.percentile(power[band], 90))
     pitch_class = np.round(12 * np.log2(freqs[peaks] / 440.0) + 69).astype(int) % 12
     in_key = np.isin(pitch_class, key.scale)
     return float(power[peaks][in_key].sum() / power[peaks].sum())
@@ -128,32 +137,55 @@ def test_levels(name: str) -> None:
         assert -19.5 <= level <= -14.0, f"{segment} at {level:.1f} LUFS"
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_main_loops_without_a_seam(name: str) -> None:
-    x = audio(name, "main").samples.astype(np.float64)
-    # Sample-to-sample change across the joint (last frame -> first) against the rest.
+def joint(x: npt.NDArray[np.float64]) -> tuple[float, float, float, float]:
+    """How the loop's last frame meets its first, against the segment's own motion.
+
+    Returns the step across the joint and the RMS of the sample differences in the 8 frames
+    around it, both relative to the RMS sample difference of the whole segment (worst
+    channel), then the level change (dB) and the spectral-centroid ratio from the last
+    100 ms to the first 100 ms.
+    """
     inside = np.sqrt(np.mean(np.diff(x, axis=1) ** 2, axis=1))
-    joint = np.diff(np.concatenate([x[:, -220:], x[:, :220]], axis=1), axis=1)
-    joint_rms = np.sqrt(np.mean(joint**2, axis=1))
-    assert np.all(joint_rms < 3.0 * inside), (joint_rms, inside)
-    assert np.all(np.abs(x[:, 0] - x[:, -1]) < 4.0 * inside)
-    # Energy and brightness carry over: the loop's last 100 ms and first 100 ms match.
+    step = float(np.max(np.abs(x[:, 0] - x[:, -1]) / inside))
+    around = np.diff(np.concatenate([x[:, -4:], x[:, :4]], axis=1), axis=1)
+    window = float(np.max(np.sqrt(np.mean(around**2, axis=1)) / inside))
     w = SR // 10
     tail, head = x[:, -w:], x[:, :w]
-    level_change = 10 * np.log10(np.mean(head**2) / np.mean(tail**2))
-    assert abs(level_change) < 6.0
-    assert 0.5 < centroid(head) / centroid(tail) < 2.0
+    level = float(10 * np.log10(np.mean(head**2) / np.mean(tail**2)))
+    return step, window, level, centroid(head) / centroid(tail)
 
 
-def test_a_naive_cut_would_be_caught() -> None:
-    """The joint check above does fail on a loop cut in the wrong place."""
-    x = audio("corporate", "main").samples.astype(np.float64)
-    cut = x[:, : int(x.shape[1] * 0.61)]
-    inside = np.sqrt(np.mean(np.diff(cut, axis=1) ** 2, axis=1))
-    step = np.abs(cut[:, 0] - cut[:, -1])
-    w = SR // 10
-    level_change = 10 * np.log10(np.mean(cut[:, :w] ** 2) / np.mean(cut[:, -w:] ** 2))
-    assert np.any(step >= 4.0 * inside) or abs(level_change) >= 6.0
+def bed(name: str) -> Template:
+    """The template without its percussion: the pads, bass and lines a loop must carry over.
+
+    The full mix's drums change the sound on purpose at the loop point (a fill, then the
+    downbeat), so the last and first 100 ms are compared on what should flow through it.
+    """
+    template = find(name)
+    parts = tuple(p for p in template.arrangement.parts if p.role in PITCHED)
+    return replace(template, arrangement=replace(template.arrangement, parts=parts))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_main_loop_joint_is_smooth(name: str) -> None:
+    step, window, level, brightness = joint(audio(name, "main").samples.astype(np.float64))
+    assert step < 4.0 and window < 3.0, (step, window)
+    # Gross continuity of the full mix: no drop-out or burst at either side of the joint.
+    assert abs(level) < 10.0 and 1 / 8 < brightness < 8
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_loop_carries_the_music_over(name: str) -> None:
+    template = bed(name)
+    looped = render_module._Renderer(template, "main", SR).mix()
+    step, window, level, brightness = joint(looped)
+    assert step < 2.0 and window < 2.0, (step, window)
+    assert abs(level) < 7.0 and 0.4 < brightness < 2.5, (level, brightness)
+    # The control: the same section rendered once from silence, with nothing of the previous
+    # pass ringing into its start, does jump at the joint, and the check above sees it.
+    once = render_module._Renderer(template, "main", SR, passes=2)
+    naive_step, *_ = joint(once.mix()[:, : once.pass_frames])
+    assert naive_step > 3.0
 
 
 @pytest.mark.parametrize("name", ["corporate", "calm", "lofi", "electronic"])
@@ -195,7 +227,7 @@ def test_tempo_is_audible(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_music_is_in_its_key(name: str) -> None:
     key = Key.parse(find(name).spec.key)
-    assert chroma_in_key(audio(name, "main").samples, key) > 0.8
+    assert chroma_in_key(audio(name, "main").samples, key) > 0.9
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -210,7 +242,10 @@ def test_stereo(name: str) -> None:
 def test_templates_differ() -> None:
     digests = {digest(audio(name, "main")) for name in NAMES}
     assert len(digests) == len(NAMES)
-    calm, upbeat = centroid(audio("calm", "main").samples), centroid(audio("upbeat", "main").samples)
+    calm, upbeat = (
+        centroid(audio("calm", "main").samples),
+        centroid(audio("upbeat", "main").samples),
+    )
     assert calm < 0.7 * upbeat
     tempi = {find(name).spec.tempo_bpm for name in NAMES}
     assert max(tempi) - min(tempi) >= 40
@@ -232,11 +267,21 @@ def test_deterministic_across_processes() -> None:
     assert digest(render_template("lofi", "outro")) == digest(audio("lofi", "outro"))
 
 
+def test_other_sample_rates() -> None:
+    at_48k = render_template("news", "intro", 48000)
+    assert at_48k.sample_rate == 48000 and at_48k.channels == 2
+    assert at_48k.duration == pytest.approx(audio("news", "intro").duration, abs=1e-3)
+    assert dbfs(at_48k.samples) < -1.0
+    assert np.sqrt(np.mean(at_48k.samples**2)) > 0.03
+
+
 def test_render_all_writes_wavs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render_module, "LIBRARY", (find("holiday"),))
     written = render_all(tmp_path / "music")
     assert list(written) == ["holiday"]
     assert list(written["holiday"]) == ["intro", "main", "outro"]
+    files = sorted(p.name for p in (tmp_path / "music").iterdir())
+    assert files == ["holiday-intro.wav", "holiday-main.wav", "holiday-outro.wav"]
     for segment, path in written["holiday"].items():
         assert path.parent == tmp_path / "music" and path.suffix == ".wav"
         decoded = decode_wav(path.read_bytes())

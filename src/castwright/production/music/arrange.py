@@ -61,7 +61,11 @@ def _steps(pattern: str) -> str:
 
 
 def _timeline(arrangement: Arrangement, key: Key, segment: Segment) -> list[tuple[float, Chord]]:
-    """(start beat, chord) for the segment, ending with a sentinel at the segment's end."""
+    """(start beat, chord) for each chord change in the segment.
+
+    The intro takes the main section's last bars; the outro is the cadence, its last entry
+    the final tonic chord at the beat where the cadence ends.
+    """
     if segment == "outro":
         changes, at = [], 0.0
         for numeral, beats in arrangement.cadence:
@@ -117,28 +121,28 @@ def _melody_pitches(
 ) -> list[int]:
     """A motif that follows the harmony: one seeded contour, sung over each chord.
 
-    The contour (steps along the scale) is drawn once; every other pattern cycle sings its
-    mirror image, a question and its answer. Notes on beats 1 and 3 snap to the nearest chord
-    tone, the rest move along the key's scale, all kept inside the part's range.
+    The contour (moves along the scale, mostly steps, sometimes a third, now and then a
+    repeated note) is drawn once per pattern position; every other pattern cycle sings its
+    mirror image, a question and its answer. A move that would leave the part's range turns
+    back instead, so the line never jumps an octave. Notes on beats 1 and 3 settle on the
+    nearest chord tone, which keeps the tune consonant with the progression.
     """
     rng = np.random.default_rng(seed)
-    contour = [int(rng.choice([-2, -1, -1, 1, 1, 2, 3, -3])) for _ in range(steps_per_cycle)]
-    scale = [n for n in range(low - 12, low + _RANGE + 13) if key.contains(n)]
+    moves = [int(rng.choice([-1, -1, 1, 1, -2, 2, 0])) for _ in range(steps_per_cycle)]
     high = low + _RANGE
+    scale = [n for n in range(low, high + 1) if key.contains(n)]
     pitch = nearest_pitch(onsets[0][1].triad, low + 7, low, high) if onsets else low
     out = []
     for index, (step, harmony) in enumerate(onsets):
         cycle, position = divmod(step, steps_per_cycle)
-        move = contour[position] * (-1 if cycle % 2 else 1)
+        move = moves[position] * (-1 if cycle % 2 else 1)
         if index:
             at = min(range(len(scale)), key=lambda i: abs(scale[i] - pitch))
-            pitch = scale[min(max(at + move, 0), len(scale) - 1)]
+            if not 0 <= at + move < len(scale):
+                move = -move
+            pitch = scale[at + move]
         if position % 8 == 0 or index == 0:
             pitch = nearest_pitch(harmony.triad, pitch, low, high)
-        while pitch > high:
-            pitch -= 12
-        while pitch < low:
-            pitch += 12
         out.append(pitch)
     return out
 
@@ -179,7 +183,7 @@ def _part_events(
             events.append(Event(start, length, -1, velocity, first % 3))
         elif part.role == "chords":
             voicing = voice_chord(harmony, voicing, part.low, part.low + _RANGE)
-            events.extend(
+            events.extend(  # a little softer per note: three or four of them sound at once
                 Event(start + i * part.strum, length, n, velocity * 0.8)
                 for i, n in enumerate(voicing)
             )

@@ -37,7 +37,7 @@ def _kick(rng: np.random.Generator, sr: int, top: float, bottom: float, decay: f
     pitch = bottom + (top - bottom) * np.exp(-t / 0.035)
     body = sine(pitch, len(t), sr) * np.exp(-t / decay)
     tick = _band(rng.standard_normal(len(t)), sr, 1500.0, 8000.0) * np.exp(-t / 0.004)
-    hit = np.tanh(1.5 * (body + click * tick)) / np.tanh(1.5)
+    hit: Signal = np.tanh(1.5 * (body + click * tick)) / np.tanh(1.5)
     return hit * np.minimum(t / 0.001, 1.0)
 
 
@@ -76,13 +76,13 @@ def _hat(rng: np.random.Generator, sr: int, decay: float) -> Signal:
 
 def _shaker(rng: np.random.Generator, sr: int) -> Signal:
     t = _t(0.2, sr)
-    env = np.minimum(t / 0.012, 1.0) * np.exp(-np.clip(t - 0.012, 0.0, None) / 0.045)
+    env: Signal = np.minimum(t / 0.012, 1.0) * np.exp(-np.clip(t - 0.012, 0.0, None) / 0.045)
     return _band(rng.standard_normal(len(t)), sr, 4000.0, 11000.0) * env * 0.9
 
 
 def _rim(rng: np.random.Generator, sr: int) -> Signal:
     t = _t(0.12, sr)
-    tone = np.sin(2 * np.pi * 1650.0 * t) * np.exp(-t / 0.012)
+    tone: Signal = np.sin(2 * np.pi * 1650.0 * t) * np.exp(-t / 0.012)
     return (tone + 0.4 * _band(rng.standard_normal(len(t)), sr, 2000, 9000)) * np.exp(-t / 0.02)
 
 
@@ -90,7 +90,7 @@ def _crash(rng: np.random.Generator, sr: int) -> Signal:
     """A cymbal: bright noise with a long decay and a softened onset."""
     t = _t(3.5, sr)
     x = _band(rng.standard_normal(len(t)), sr, 3500.0, 14000.0)
-    env = np.minimum(t / 0.004, 1.0) * np.exp(-t / 0.75)
+    env: Signal = np.minimum(t / 0.004, 1.0) * np.exp(-t / 0.75)
     return x * env * 0.6
 
 

@@ -72,13 +72,13 @@ def master(
     return fold(out, frames) if periodic else out[..., :frames]
 
 
-def pump(frames: int, sr: int, beat_frames: float, depth: float, offset: int = 0) -> Signal:
+def pump(frames: int, sr: int, beat_frames: float, depth: float) -> Signal:
     """Sidechain-style gain: dips by ``depth`` on every beat and recovers in ~150 ms.
 
     The dip's 5 ms fall keeps it click-free; because it repeats every beat it is as periodic
     as the beat grid, so it loops with the section.
     """
-    position = (np.arange(frames) + offset) % beat_frames / sr
+    position = np.arange(frames) % beat_frames / sr
     fall = np.minimum(position / 0.005, 1.0)
     return 1.0 - depth * fall * np.exp(-position / 0.15)
 

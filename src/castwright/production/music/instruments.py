@@ -148,7 +148,8 @@ def _bass_sub(hz: float, gate: float, sr: int) -> Signal:
     env = adsr(gate, sr, attack=0.006, decay=0.3, sustain=0.9, release=0.08)
     n = len(env)
     x = sine(hz, n, sr) + 0.25 * sine(2.0 * hz, n, sr)
-    return np.tanh(1.6 * x) / np.tanh(1.6) * env * 0.8
+    saturated: Signal = np.tanh(1.6 * x) / np.tanh(1.6)
+    return saturated * env * 0.8
 
 
 def _bass_pluck(hz: float, gate: float, sr: int) -> Signal:

@@ -30,7 +30,10 @@ def _high_shelf(sr: int) -> Response:
          (gain + 1) - (gain - 1) * cos - root)  # fmt: skip
 
     def response(z1: npt.NDArray[np.complex128]) -> npt.NDArray[np.complex128]:
-        return (b[0] + z1 * (b[1] + z1 * b[2])) / (a[0] + z1 * (a[1] + z1 * a[2]))
+        h: npt.NDArray[np.complex128] = (b[0] + z1 * (b[1] + z1 * b[2])) / (
+            a[0] + z1 * (a[1] + z1 * a[2])
+        )
+        return h
 
     return response
 

@@ -67,7 +67,8 @@ def _stereo(x: Signal, position: float) -> Signal:
         return pan(x, position)
     angle = (position + 1.0) * np.pi / 4.0
     gains = np.minimum(np.sqrt(2.0) * np.array([np.cos(angle), np.sin(angle)]), 1.0)
-    return x * gains[:, None]
+    balanced: Signal = x * gains[:, None]
+    return balanced
 
 
 class _Renderer:
@@ -124,7 +125,8 @@ class _Renderer:
             buffer *= 0.4 + 0.6 * np.minimum(t / (0.85 * self.frames), 1.0) ** 2
         if part.pump:
             buffer *= pump(self.frames, self.sr, self.beat_frames, part.pump)
-        return buffer * 10.0 ** (part.gain_db / 20.0)
+        level: Signal = buffer * 10.0 ** (part.gain_db / 20.0)
+        return level
 
     def mix(self) -> Signal:
         """The segment before levelling: parts, reverb, master filters, outro fade."""
@@ -180,7 +182,9 @@ def render_template(name: str, segment: Segment, sample_rate: int = 44100) -> Au
 def render_all(target_dir: Path, sample_rate: int = 44100) -> dict[str, dict[str, Path]]:
     """Render every segment of every built-in template to ``<name>-<segment>.wav`` files.
 
-    16-bit PCM WAV; returns ``{template name: {segment: path}}``.
+    16-bit PCM WAV; returns ``{template name: {segment: path}}``. Each file is written under
+    a temporary name and renamed into place, so an interrupted first start never leaves a
+    truncated segment behind under the final name.
     """
     target_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, dict[str, Path]] = {}
@@ -189,7 +193,9 @@ def render_all(target_dir: Path, sample_rate: int = 44100) -> dict[str, dict[str
         written[name] = {}
         for segment in ("main", "intro", "outro"):  # main first: it sets the level
             path = target_dir / f"{name}-{segment}.wav"
-            path.write_bytes(encode_wav(render_template(name, segment, sample_rate)))
+            partial = path.with_name(path.name + ".partial")
+            partial.write_bytes(encode_wav(render_template(name, segment, sample_rate)))
+            partial.replace(path)
             written[name][segment] = path
         written[name] = {segment: written[name][segment] for segment in SEGMENTS}
     return written

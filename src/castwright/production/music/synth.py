@@ -4,9 +4,10 @@ Everything works on whole float64 arrays (one note, one drum hit, one bus) so a 
 handful of numpy calls per note, never a per-sample Python loop. Filters are applied in the
 frequency domain: the exact complex response of an RBJ biquad (or a one-pole) evaluated at the
 FFT bins and multiplied in, which is the IIR filter's output up to the truncation of its
-impulse response in the padding we give it. With ``periodic=True`` the same multiplication is
-a circular filter, which is what a seamlessly looping section needs: the filter's ringing at
-the end of the loop lands at its start, exactly as it would when the loop repeats.
+impulse response in the padding we give it. With ``periodic=True`` the ringing that runs
+past the end is folded back onto the start (a circular filter), which is what a seamlessly
+looping section needs: the filter's ringing at the end of the loop lands at its start,
+exactly as it does when the loop repeats.
 """
 
 from __future__ import annotations
@@ -40,14 +41,24 @@ Signal = npt.NDArray[np.float64]
 Response = Callable[[npt.NDArray[np.complex128]], npt.NDArray[np.complex128]]
 
 
+def _step(freq: float | Signal, frames: int, sr: int) -> float | Signal:
+    """Phase increment per sample, in cycles: a number, or one per sample."""
+    if isinstance(freq, np.ndarray):
+        per_sample: Signal = freq[:frames] / sr
+        return per_sample
+    return float(freq) / sr
+
+
 def _phase(freq: float | Signal, frames: int, sr: int, phase: float) -> Signal:
     """Oscillator phase in cycles, [0, 1); ``freq`` may be per-sample (vibrato, sweeps)."""
-    if np.isscalar(freq):
-        cycles = phase + float(freq) / sr * np.arange(frames)
+    step = _step(freq, frames, sr)
+    cycles: Signal
+    if isinstance(step, np.ndarray):
+        cycles = phase + np.concatenate(([0.0], np.cumsum(step[:-1]))).astype(np.float64)
     else:
-        step = np.asarray(freq, dtype=np.float64)[:frames] / sr
-        cycles = phase + np.concatenate(([0.0], np.cumsum(step[:-1])))
-    return cycles - np.floor(cycles)
+        cycles = phase + step * np.arange(frames, dtype=np.float64)
+    wrapped: Signal = cycles - np.floor(cycles)
+    return wrapped
 
 
 def sine(freq: float | Signal, frames: int, sr: int, phase: float = 0.0) -> Signal:
@@ -70,8 +81,8 @@ def _blep(ph: Signal, dt: Signal | float) -> Signal:
 def polyblep_saw(freq: float | Signal, frames: int, sr: int, phase: float = 0.0) -> Signal:
     """A rising sawtooth in [-1, 1] with polyBLEP-corrected resets (no audible aliasing)."""
     ph = _phase(freq, frames, sr, phase)
-    dt = np.asarray(freq, dtype=np.float64)[:frames] / sr if not np.isscalar(freq) else freq / sr
-    return 2.0 * ph - 1.0 - _blep(ph, dt)
+    saw: Signal = 2.0 * ph - 1.0 - _blep(ph, _step(freq, frames, sr))
+    return saw
 
 
 def pulse(
@@ -153,7 +164,10 @@ def biquad(
     a = (1.0 + alpha, -2.0 * cos, 1.0 - alpha)
 
     def response(z1: npt.NDArray[np.complex128]) -> npt.NDArray[np.complex128]:
-        return (b[0] + z1 * (b[1] + z1 * b[2])) / (a[0] + z1 * (a[1] + z1 * a[2]))
+        h: npt.NDArray[np.complex128] = (b[0] + z1 * (b[1] + z1 * b[2])) / (
+            a[0] + z1 * (a[1] + z1 * a[2])
+        )
+        return h
 
     return response
 
@@ -163,7 +177,8 @@ def one_pole_lowpass(cutoff: float, sr: int) -> Response:
     pole = float(np.exp(-2.0 * np.pi * min(cutoff, 0.45 * sr) / sr))
 
     def response(z1: npt.NDArray[np.complex128]) -> npt.NDArray[np.complex128]:
-        return (1.0 - pole) / (1.0 - pole * z1)
+        h: npt.NDArray[np.complex128] = (1.0 - pole) / (1.0 - pole * z1)
+        return h
 
     return response
 
@@ -201,7 +216,7 @@ def fold(y: Signal, frames: int) -> Signal:
 @lru_cache(maxsize=128)
 def _unit_delay(size: int) -> npt.NDArray[np.complex128]:
     """z⁻¹ at the bins of an rfft of ``size`` points (cached: notes repeat their lengths)."""
-    z1 = np.exp(-2j * np.pi * np.arange(size // 2 + 1) / size)
+    z1: npt.NDArray[np.complex128] = np.exp(-2j * np.pi * np.arange(size // 2 + 1) / size)
     z1.setflags(write=False)
     return z1
 
@@ -236,4 +251,5 @@ def apply_response(
 def pan(x: Signal, position: float) -> Signal:
     """Constant-power pan of a mono signal to stereo; ``position`` in [-1 (left), 1 (right)]."""
     angle = (position + 1.0) * np.pi / 4.0
-    return np.stack([np.cos(angle) * x, np.sin(angle) * x]) * np.sqrt(2.0)
+    stereo: Signal = np.stack([np.cos(angle) * x, np.sin(angle) * x]) * np.sqrt(2.0)
+    return stereo

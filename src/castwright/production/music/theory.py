@@ -35,7 +35,7 @@ _NUMERAL_RE = re.compile(
 
 
 def midi_to_hz(midi: float) -> float:
-    return 440.0 * 2.0 ** ((midi - 69.0) / 12.0)
+    return float(440.0 * 2.0 ** ((midi - 69.0) / 12.0))
 
 
 @dataclass(frozen=True)
