@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from dsp_signals import RATE, sine
 
 from castwright.audio import AudioBuffer
 from castwright.dsp import crossfade, fade_curve, fade_in, fade_out
-from castwright.dsp.fades import FADE_SHAPES
+from castwright.dsp.fades import FADE_SHAPES, FadeShape
 
 MIDPOINTS = {
     "linear": 0.5,
@@ -22,8 +23,8 @@ MIDPOINTS = {
 
 
 @pytest.mark.parametrize("shape", FADE_SHAPES)
-def test_curve_ends_midpoint_and_monotonic(shape: str) -> None:
-    curve = fade_curve(1001, shape)  # type: ignore[arg-type]
+def test_curve_ends_midpoint_and_monotonic(shape: FadeShape) -> None:
+    curve = fade_curve(1001, shape)
     assert curve.size == 1001
     assert curve[0] == 0.0 and curve[-1] == 1.0
     assert np.all(np.diff(curve) >= 0)
@@ -38,16 +39,16 @@ def test_exponential_is_linear_in_decibels() -> None:
 
 def test_unknown_shape() -> None:
     with pytest.raises(ValueError, match="unknown fade shape"):
-        fade_curve(10, "cubic")  # type: ignore[arg-type]
+        fade_curve(10, cast(FadeShape, "cubic"))
 
 
 @pytest.mark.parametrize("shape", FADE_SHAPES)
-def test_fade_in_and_out_shape_the_ends_only(shape: str) -> None:
+def test_fade_in_and_out_shape_the_ends_only(shape: FadeShape) -> None:
     ones = AudioBuffer(np.ones((2, RATE), np.float32), RATE)
-    faded_in = fade_in(ones, 0.25, shape)  # type: ignore[arg-type]
-    faded_out = fade_out(ones, 0.25, shape)  # type: ignore[arg-type]
+    faded_in = fade_in(ones, 0.25, shape)
+    faded_out = fade_out(ones, 0.25, shape)
     frames = RATE // 4
-    curve = fade_curve(frames, shape).astype(np.float32)  # type: ignore[arg-type]
+    curve = fade_curve(frames, shape).astype(np.float32)
     for buffer in (faded_in, faded_out):
         assert buffer.samples.shape == (2, RATE)
     assert np.array_equal(faded_in.samples[0, :frames], curve)

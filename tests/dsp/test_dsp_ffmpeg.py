@@ -14,6 +14,7 @@ from castwright.audio import AudioBuffer
 from castwright.dsp import (
     compress,
     duck,
+    fade_edges,
     high_pass,
     integrated_loudness,
     loudness_range,
@@ -50,7 +51,7 @@ SIGNALS = {
     "sine": lambda: sine(1000, 10, -20.0, 2),
     "music": lambda: music_like(20),
     "speech": lambda: AudioBuffer(np.tile(speech_like(20).samples, (2, 1)), RATE),
-    "inter-sample": lambda: sine(RATE / 4, 10, -3.0, 2, phase=np.pi / 4),
+    "inter-sample": lambda: fade_edges(sine(RATE / 4, 10, -3.0, 2, phase=np.pi / 4), 0.2),
 }
 
 
@@ -58,14 +59,18 @@ SIGNALS = {
 def test_meter_agrees_with_ffmpeg(name: str) -> None:
     buffer = SIGNALS[name]()
     theirs = _ebur128(buffer)
-    # ffmpeg prints one decimal; its true peak runs its own 4x interpolator.
+    # ffmpeg prints one decimal. Its true peak runs its own interpolator: on energy near
+    # Nyquist meters differ by tenths of a dB, and ours is built never to read lower (a limiter
+    # trusting a lower reading would let overs through on ffmpeg's meter).
     assert integrated_loudness(buffer) == pytest.approx(theirs["I"], abs=0.1)
-    assert true_peak(buffer) == pytest.approx(theirs["Peak"], abs=0.2)
+    assert theirs["Peak"] - 0.1 <= true_peak(buffer) <= theirs["Peak"] + 0.2
     assert loudness_range(buffer) == pytest.approx(theirs["LRA"], abs=1.0)
 
 
 @pytest.mark.parametrize(("target", "ceiling"), [(-16.0, -1.0), (-14.0, -1.0), (-23.0, -2.0)])
-def test_mastered_programme_meets_its_target_on_ffmpegs_meter(target: float, ceiling: float) -> None:
+def test_mastered_programme_meets_its_target_on_ffmpegs_meter(
+    target: float, ceiling: float
+) -> None:
     music, speech = music_like(30), speech_like(30)
     voice = compress(high_pass(speech, 80.0), threshold_db=-24.0, ratio=3.0, makeup_db=3.0)
     bed = duck(music, speech, depth_db=12.0)

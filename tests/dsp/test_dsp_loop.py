@@ -7,7 +7,7 @@ import pytest
 from dsp_signals import RATE, music_like
 
 from castwright.audio import AudioBuffer
-from castwright.dsp import fit_to_length
+from castwright.dsp import FadeShape, fit_to_length
 
 
 def _tones(seconds: float) -> AudioBuffer:
@@ -31,16 +31,18 @@ def test_exact_length(seconds: float) -> None:
 def test_trim_fades_out_and_keeps_the_head() -> None:
     source = _tones(2.0)
     out = fit_to_length(source, 1.5, 0.25)
-    assert np.array_equal(out.samples[:, : round(1.25 * RATE)], source.samples[:, : round(1.25 * RATE)])
+    assert np.array_equal(
+        out.samples[:, : round(1.25 * RATE)], source.samples[:, : round(1.25 * RATE)]
+    )
     assert np.abs(out.samples[:, -1]).max() == 0.0
     assert np.array_equal(fit_to_length(source, 2.0, 0.25).samples, source.samples)
 
 
 @pytest.mark.parametrize("shape", ["equal_power", "linear"])
-def test_loop_points_do_not_click(shape: str) -> None:
+def test_loop_points_do_not_click(shape: FadeShape) -> None:
     source = _tones(1.37)
     own = _max_jump(source.samples)
-    out = fit_to_length(source, 10.0, 0.15, shape)  # type: ignore[arg-type]
+    out = fit_to_length(source, 10.0, 0.15, shape)
     assert _max_jump(out.samples) <= 1.5 * own
     # The same test catches a plain repeat: it jumps far more than the signal ever does.
     plain = np.tile(source.samples, (1, 8))

@@ -32,7 +32,7 @@ class EncodeRequest:
     production_id: str = ""
     preset: str = ""
     public: bool = False
-    custom: dict[str, Any] = field(default_factory=dict)  # bitRateType, bitRate, sampleRate...
+    custom: dict[str, Any] = field(default_factory=dict)  # custom_encoder's keywords: bit_rate...
     loudness_preset: str | None = None
     loudness_target: float | None = None
     true_peak: float | None = None

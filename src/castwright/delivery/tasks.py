@@ -1,11 +1,15 @@
-"""The encode job: master to the loudness target, convert, encode once, measure the result."""
+"""The encode job: convert, master to the loudness target, encode, and check the decoded file."""
 
 from __future__ import annotations
 
+import math
+
 from sqlalchemy.orm import Session
 
+from castwright.audio import AudioBuffer
 from castwright.audio.decode import decode
-from castwright.audio.encode import encode
+from castwright.audio.encode import conform, encode
+from castwright.audio.presets import EncoderSettings, LoudnessTarget
 from castwright.db.base import utcnow
 from castwright.delivery.service import ENCODE_JOB, EncodeRequest, resolve_settings
 from castwright.dsp import integrated_loudness, loudness_range, normalise_loudness, true_peak
@@ -15,6 +19,49 @@ from castwright.models.production import Encoding, JobState, Production
 from castwright.runtime import Runtime
 
 __all__ = ["encode_production"]
+
+
+# A delivered file is re-made when, decoded, it is further than this from its loudness target
+# (the promise is 0.5 LU) or over its true-peak ceiling at all.
+_LOUDNESS_AIM_LU = 0.2
+_PEAK_MARGIN_DB = 0.05  # taken off the ceiling, beyond the overshoot seen, on a second pass
+_PASSES = 4
+
+
+def _encode_to_target(
+    audio: AudioBuffer, settings: EncoderSettings, target: LoudnessTarget | None
+) -> tuple[bytes, AudioBuffer]:
+    """The encoded file and what it decodes to, meeting ``target`` as decoded.
+
+    The loudness is set on the programme at the output's own channels and rate (a mono
+    downmix measures 3 LU under its stereo source), and checked on the decoded file: a lossy
+    codec's filtering and quantisation move the loudness and lift peaks past a limited
+    ceiling. While the file misses, the gain and the ceiling are corrected by what was
+    measured and the programme is encoded again; the best pass that holds the ceiling wins.
+    """
+    audio = conform(audio, settings)
+    if target is None:
+        data = encode(audio, settings)
+        return data, decode(data)
+    lufs, ceiling = target.lufs, target.true_peak_dbtp
+    best: tuple[float, bytes, AudioBuffer] | None = None
+    for _ in range(_PASSES):
+        data = encode(normalise_loudness(audio, lufs, ceiling), settings)
+        delivered = decode(data)
+        loudness, peak = integrated_loudness(delivered), true_peak(delivered)
+        if not math.isfinite(loudness):
+            return data, delivered  # silence: there is no loudness to set
+        miss, over = target.lufs - loudness, peak - target.true_peak_dbtp
+        score = abs(miss) + (100.0 if over > 0 else 0.0)  # the ceiling first, then loudness
+        if best is None or score < best[0]:
+            best = (score, data, delivered)
+        if over <= 0 and abs(miss) <= _LOUDNESS_AIM_LU:
+            break
+        if over > 0:
+            ceiling -= over + _PEAK_MARGIN_DB
+        lufs += miss
+    assert best is not None
+    return best[1], best[2]
 
 
 def _mark_failed(runtime: Runtime, session: Session, encoding_id: str, reason: str) -> None:
@@ -36,15 +83,11 @@ def encode_production(runtime: Runtime, session: Session, encoding_id: str) -> N
     mix = production.files[0]
     with runtime.blobs.local_copy(mix["blobKey"]) as path:
         audio = decode(path)
-    if target is not None:
-        audio = normalise_loudness(audio, target.lufs, target.true_peak_dbtp)
-    data = encode(audio, settings)
+    # Measured on the delivered file itself, decoded: what the listener will get.
+    data, delivered = _encode_to_target(audio, settings, target)
     extension = settings.format
     blob_key = f"orgs/{encoding.org_id}/encodings/{encoding.id}.{extension}"
     runtime.blobs.put_bytes(blob_key, data)
-    # Measured on the delivered file itself, decoded: what the listener will get.
-    with runtime.blobs.local_copy(blob_key) as path:
-        delivered = decode(path)
     file = FileService(runtime, session, encoding.org_id).register_generated(
         f"encodings/{production.id}",
         f"{production.script_name}-{encoding.id[:8]}.{extension}",

@@ -13,6 +13,7 @@ from castwright.dsp.envelope import (
     moving_average,
     one_pole,
     slew_limit,
+    sliding_max,
     time_coefficient,
 )
 
@@ -136,11 +137,7 @@ def duck(
     speech = conform(speech, rate, speech.channels)
     active = (_speech_level_db(speech, frames, window) > threshold_db).astype(np.float64)
     # Hold extends each stretch of speech forward in time, look-ahead extends it backward.
-    counts = np.concatenate(([0.0], np.cumsum(active)))
-    index = np.arange(frames)
-    lo = np.maximum(index - round(hold * rate), 0)
-    hi = np.minimum(index + round(lookahead * rate) + 1, frames)
-    target = np.where(counts[hi] - counts[lo] > 0, depth_db, 0.0)
+    target = depth_db * sliding_max(active, round(hold * rate), round(lookahead * rate))
     rise = depth_db / (attack * rate) if attack > 0 else np.inf
     fall = depth_db / (release * rate) if release > 0 else np.inf
     reduction = slew_limit(target, rise, fall)

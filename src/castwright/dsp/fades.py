@@ -19,7 +19,7 @@ from castwright.dsp.channels import conform
 __all__ = ["FADE_SHAPES", "FadeShape", "crossfade", "fade_curve", "fade_in", "fade_out"]
 
 FadeShape = Literal["linear", "equal_power", "sine", "exponential", "logarithmic"]
-FADE_SHAPES: tuple[str, ...] = get_args(FadeShape)
+FADE_SHAPES: tuple[FadeShape, ...] = get_args(FadeShape)
 
 # The exponential curve spans 60 dB: (R**t - 1) / (R - 1) with R = 1000 is linear in decibels
 # over most of its length yet still starts at true silence.
@@ -86,9 +86,9 @@ def crossfade(
     to the shorter buffer when either is too short. ``equal_power`` suits unrelated material;
     ``linear`` (constant gain) suits material that is in phase, such as a seamless loop.
     """
-    second = conform(second, first.sample_rate, first.channels)
     if seconds < 0:
         raise ValueError("crossfade length must not be negative")
+    second = conform(second, first.sample_rate, first.channels)
     overlap = min(round(seconds * first.sample_rate), first.frames, second.frames)
     a, b = first.samples, second.samples
     if overlap == 0:

@@ -48,9 +48,7 @@ def interpolation_taps() -> npt.NDArray[np.float64]:
 
 @functools.cache
 def _tap_spectra() -> npt.NDArray[np.complex64]:
-    return np.asarray(
-        scipy.fft.rfft(interpolation_taps(), n=_BLOCK, axis=1), dtype=np.complex64
-    )
+    return np.asarray(scipy.fft.rfft(interpolation_taps(), n=_BLOCK, axis=1), dtype=np.complex64)
 
 
 def _channel_peaks(signal: npt.NDArray[np.float32], out: npt.NDArray[np.float32]) -> None:
@@ -59,8 +57,9 @@ def _channel_peaks(signal: npt.NDArray[np.float32], out: npt.NDArray[np.float32]
     taps = 2 * _HALF
     step = _BLOCK - taps + 1  # outputs per block that do not wrap around
     blocks = -(-frames // step)
-    # padded[i] = signal[i - taps]: a block starting at k * step yields, at its positions
-    # taps - 1 onward, the filtered points for frames k * step onward.
+    # padded[i] = signal[i - taps]. Block k starts at padded[k * step + _HALF + 1]; its circular
+    # convolution with a phase's taps is exact from position taps - 1 on (no wrap-around), and
+    # there holds that phase's points for frames k * step onward.
     padded = np.zeros(taps + blocks * step + _BLOCK, dtype=np.float32)
     padded[taps : taps + frames] = signal
     spectra = _tap_spectra()
@@ -72,7 +71,7 @@ def _channel_peaks(signal: npt.NDArray[np.float32], out: npt.NDArray[np.float32]
             strides=(padded.strides[0] * step, padded.strides[0]),
             writeable=False,
         )
-        spectrum = scipy.fft.rfft(view, axis=1, workers=-1)
+        spectrum = scipy.fft.rfft(view, axis=1, workers=-1)  # a batch spreads over the cores
         start = first * step
         stop = min(frames, start + count * step)
         for phase in range(OVERSAMPLING - 1):
@@ -81,14 +80,14 @@ def _channel_peaks(signal: npt.NDArray[np.float32], out: npt.NDArray[np.float32]
             np.maximum(out[start:stop], valid, out=out[start:stop])
 
 
-def frame_true_peaks(samples: npt.NDArray[np.float32], sample_rate: int) -> npt.NDArray[np.float32]:
+def frame_true_peaks(samples: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     """Per frame, the largest magnitude on any channel among the frame's sample and the three
     interpolated points that follow it (up to the next sample). ``samples`` is [channels, frames].
-
-    ``sample_rate`` is accepted for the record: at 4x the interpolation is the same at any rate.
+    The interpolation is relative to the sample rate, so the rate itself is not needed.
     """
-    del sample_rate
-    peaks = np.abs(samples).max(axis=0).astype(np.float32) if samples.shape[1] else np.zeros(0)
+    peaks = np.zeros(samples.shape[1], dtype=np.float32)
+    if samples.shape[1]:
+        peaks = np.abs(samples).max(axis=0).astype(np.float32)
     for channel in samples:
         _channel_peaks(np.asarray(channel, dtype=np.float32), peaks)
     return np.asarray(peaks, dtype=np.float32)
@@ -98,5 +97,5 @@ def true_peak(buffer: AudioBuffer) -> float:
     """True peak in dBTP (dB relative to full scale, 4x oversampled); -inf for silence."""
     if buffer.frames == 0:
         return -math.inf
-    top = float(frame_true_peaks(buffer.samples, buffer.sample_rate).max())
+    top = float(frame_true_peaks(buffer.samples).max())
     return 20.0 * math.log10(top) if top > 0.0 else -math.inf

@@ -21,11 +21,15 @@ __all__ = ["router"]
 router = APIRouter(tags=["Uploads"], include_in_schema=False)
 
 
+_WRITE_BLOCK = 4 * 1024 * 1024
+
+
 async def _spool(request: Request, directory: Path, limit: int) -> Path:
     """The body in a temporary file; over ``limit`` bytes it is discarded and refused."""
     directory.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=directory, prefix="upload-")
     size = 0
+    pending = bytearray()
     try:
         with os.fdopen(fd, "wb") as handle:
             async for chunk in request.stream():
@@ -35,7 +39,14 @@ async def _spool(request: Request, directory: Path, limit: int) -> Path:
                         f"The upload is larger than {limit} bytes",
                         errors=[f"body: larger than {limit} bytes"],
                     )
-                await run_in_threadpool(handle.write, chunk)
+                pending += chunk
+                # The server hands over ~64 KiB pieces; a thread hop per piece cost more than
+                # the write itself (make bench: 24% of a plain copy), so write in 4 MiB blocks.
+                if len(pending) >= _WRITE_BLOCK:
+                    await run_in_threadpool(handle.write, bytes(pending))
+                    pending.clear()
+            if pending:
+                await run_in_threadpool(handle.write, bytes(pending))
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise

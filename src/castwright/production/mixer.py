@@ -26,7 +26,7 @@ from castwright.dsp import (
 from castwright.production.mastering import MasteringPreset
 from castwright.production.timeline import Bed, Layout
 
-__all__ = ["MIX_CHANNELS", "MIX_RATE", "MixResult", "render_mix"]
+__all__ = ["MIX_CHANNELS", "MIX_RATE", "MixResult", "prepared", "render_mix"]
 
 MIX_RATE = 48000
 MIX_CHANNELS = 2
@@ -40,8 +40,8 @@ class MixResult:
     loudness: dict[str, float]
 
 
-def _prepared(buffer: AudioBuffer) -> AudioBuffer:
-    """At the mix rate, in stereo."""
+def prepared(buffer: AudioBuffer) -> AudioBuffer:
+    """At the mix rate, in stereo (a mono source on both channels, at its own level)."""
     buffer = resample(buffer, MIX_RATE)
     if buffer.channels == MIX_CHANNELS:
         return buffer
@@ -90,10 +90,10 @@ def render_mix(
     """``speech``: each section's audio and its start; ``segments``: template audio by name."""
     frames = round(layout.length * MIX_RATE)
     speech_bus = mix(
-        [(_prepared(a), at, 0.0) for a, at in speech], layout.length, MIX_RATE, MIX_CHANNELS
+        [(prepared(a), at, 0.0) for a, at in speech], layout.length, MIX_RATE, MIX_CHANNELS
     )
     speech_bus = _speech_chain(speech_bus, preset)
-    beds = [(_bed_audio(_prepared(segments[b.segment]), b), b.start, 0.0) for b in layout.beds]
+    beds = [(_bed_audio(prepared(segments[b.segment]), b), b.start, 0.0) for b in layout.beds]
     music_bus = mix(beds, layout.length, MIX_RATE, MIX_CHANNELS)
     if beds:
         # Beds sit a fixed distance under the voice, whatever level the source files have.
@@ -113,7 +113,11 @@ def render_mix(
     if layout.fade_in > 0:
         programme = fade_in(programme, layout.fade_in)
     if layout.fade_out > 0:
-        programme = fade_out(programme, layout.fade_out)
+        # The programme fades out where its sound ends, not over the padding after it.
+        audible = max(0, programme.frames - round(layout.padding * MIX_RATE))
+        faded = fade_out(AudioBuffer(programme.samples[:, :audible], MIX_RATE), layout.fade_out)
+        silence = np.zeros((MIX_CHANNELS, programme.frames - audible), np.float32)
+        programme = AudioBuffer(np.concatenate([faded.samples, silence], axis=1), MIX_RATE)
     if preset.target_lufs is not None:
         programme = normalise_loudness(programme, preset.target_lufs, preset.true_peak_dbtp)
     else:  # "none": a plain sum, protected from clipping only

@@ -30,7 +30,14 @@ from castwright.runtime import Runtime
 from castwright.scripts.service import ScriptService
 from castwright.speeches.service import SpeechService
 
-__all__ = ["MIX_JOB", "MixRequest", "ProductionService", "production_blob_prefix"]
+__all__ = [
+    "MIX_JOB",
+    "MixRequest",
+    "ProductionService",
+    "marker_choice",
+    "missing_marker",
+    "production_blob_prefix",
+]
 
 MIX_JOB = "production.mix"
 
@@ -59,6 +66,34 @@ def production_blob_prefix(production: Production) -> str:
     return f"orgs/{production.org_id}/productions/{production.id}"
 
 
+def marker_choice(marker: dict[str, Any], request: MixRequest) -> str | None:
+    """What an <as:media> or <as:fx> tag gets: an effect name or a fileId; None if nothing."""
+    table = request.media_files if marker["kind"] == "media" else request.fx_files
+    chosen: str | None = table.get(marker["id"]) or table.get(marker["name"])
+    if chosen:
+        return chosen
+    if marker["kind"] == "fx" and str(marker["name"]).lower() in EFFECTS:
+        return str(marker["name"])  # <as:fx name='ding'/> names a built-in effect itself
+    return None
+
+
+def missing_marker(marker: dict[str, Any]) -> tuple[str, str]:
+    """The field and the message for a tag the request gives no audio for."""
+    table = "mediaFiles" if marker["kind"] == "media" else "fxFiles"
+    message = f"no file given for <as:{marker['kind']} id='{marker['id']}'>"
+    return f"{table}.{marker['id'] or marker['name']}", message
+
+
+def _first_combination(speech: Speech) -> list[dict[str, Any]]:
+    """Each section once: later audience combinations are alternatives, not more timeline."""
+    sections, seen = [], set()
+    for section in speech.sections:
+        if section["sectionName"] not in seen:
+            seen.add(section["sectionName"])
+            sections.append(section)
+    return sections
+
+
 def speech_pieces(speech: Speech, overrides: dict[str, Any]) -> list[SpeechPiece]:
     """The speech's sections as the timeline sees them (first audience combination)."""
     pieces, seen = [], set()
@@ -79,6 +114,14 @@ def speech_pieces(speech: Speech, overrides: dict[str, Any]) -> list[SpeechPiece
             )
         )
     return pieces
+
+
+def _preset_name(name: str | None) -> str:
+    """The preset's own name; a validation of a request naming an unknown one keeps it as sent."""
+    try:
+        return mastering_preset(name).name
+    except Invalid:
+        return name or ""
 
 
 class ProductionService:
@@ -114,6 +157,7 @@ class ProductionService:
                     "The speech is still rendering; mix it once it is ready",
                     errors=["speechId: speech is not finished"],
                 )
+            warnings = self._check_markers(speech, request)
             layout = layout_timeline(
                 speech_pieces(speech, request.sections),
                 lengths,
@@ -121,21 +165,42 @@ class ProductionService:
                 timeline,
                 request.strict_validation,
             )
-            return layout.warnings, speech
+            return warnings + layout.warnings, speech
         ScriptService(self.session, self.org_id).get(str(request.script_id))
         return [], None
 
+    def _check_markers(self, speech: Speech, request: MixRequest) -> list[str]:
+        """Every media and fx tag of the speech must get audio (strict) or is skipped (warned)."""
+        warnings = []
+        for section in _first_combination(speech):
+            for marker in section.get("markers") or []:
+                if marker_choice(marker, request) is None:
+                    where, message = missing_marker(marker)
+                    if request.strict_validation:
+                        raise Invalid(message, field=where)
+                    warnings.append(f"{where}: {message}; skipped")
+        return warnings
+
     def _check_media(self, request: MixRequest) -> None:
         files = FileService(self.runtime, self.session, self.org_id)
+
+        def exists(file_id: str, where: str) -> None:
+            try:
+                files.get(file_id)
+            except NotFound:
+                raise NotFound(
+                    f"File {file_id} not found", errors=[f"{where}: no file {file_id}"]
+                ) from None
+
         for name, value in request.media_files.items():
             if not isinstance(value, str) or not value:
                 raise Invalid("must be a fileId", field=f"mediaFiles.{name}")
-            files.get(value)
+            exists(value, f"mediaFiles.{name}")
         for name, value in request.fx_files.items():
             if not isinstance(value, str) or not value:
                 raise Invalid("must be an effect name or a fileId", field=f"fxFiles.{name}")
             if value.lower() not in EFFECTS:
-                files.get(value)
+                exists(value, f"fxFiles.{name}")
 
     def create(self, request: MixRequest) -> Production:
         warnings, speech = self.check(request)
@@ -173,7 +238,7 @@ class ProductionService:
     def _new(
         self, request: MixRequest, dedupe_key: str, speech: Speech | None, warnings: list[str]
     ) -> Production:
-        script_id = speech.script_id if speech else str(request.script_id)
+        script_id = speech.script_id if speech else (request.script_id or "")
         if speech is not None:
             names = (
                 speech.project_name,
@@ -192,7 +257,7 @@ class ProductionService:
             script_name=names[2],
             script_metadata=names[3],
             sound_template=request.sound_template or "",
-            mastering_preset=mastering_preset(request.mastering_preset).name,
+            mastering_preset=_preset_name(request.mastering_preset),
             public=request.public,
             request=request.as_json(),
             dedupe_key=dedupe_key,

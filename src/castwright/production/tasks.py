@@ -18,10 +18,12 @@ from castwright.models.production import JobState, Production
 from castwright.models.speech import Speech, SpeechStatus
 from castwright.production.effects import EFFECTS, effect_audio
 from castwright.production.mastering import mastering_preset
-from castwright.production.mixer import MIX_RATE, render_mix
+from castwright.production.mixer import MIX_CHANNELS, MIX_RATE, prepared, render_mix
 from castwright.production.service import (
     MIX_JOB,
     MixRequest,
+    marker_choice,
+    missing_marker,
     production_blob_prefix,
     speech_pieces,
 )
@@ -74,30 +76,28 @@ def _insert_at_markers(
     pieces, cursor = [], 0
     files = FileService(runtime, session, org_id)
     for marker in markers:
-        table = request.media_files if marker["kind"] == "media" else request.fx_files
-        chosen = table.get(marker["id"]) or table.get(marker["name"])
-        insert: AudioBuffer | None = None
+        chosen = marker_choice(marker, request)
+        insert: AudioBuffer
         if chosen and chosen.lower() in EFFECTS:
             insert = effect_audio(chosen)
         elif chosen:
             with runtime.blobs.local_copy(files.get(chosen).blob_key) as path:
                 insert = decode(path)
-        elif marker["kind"] == "fx" and marker["name"].lower() in EFFECTS:
-            insert = effect_audio(marker["name"])
         else:
-            field = "mediaFiles" if marker["kind"] == "media" else "fxFiles"
-            message = f"no file given for <as:{marker['kind']} id='{marker['id']}'>"
+            where, message = missing_marker(marker)
             if request.strict_validation:
-                raise Invalid(message, field=f"{field}.{marker['id'] or marker['name']}")
-            warnings.append(f"{field}.{marker['id'] or marker['name']}: {message}; skipped")
+                raise Invalid(message, field=where)
+            warnings.append(f"{where}: {message}; skipped")
             continue
         frame = round(float(marker["offset"]) * audio.sample_rate)
         pieces.append(AudioBuffer(audio.samples[:, cursor:frame], audio.sample_rate))
         pieces.append(insert)
         cursor = frame
     pieces.append(AudioBuffer(audio.samples[:, cursor:], audio.sample_rate))
-    channels = max(p.channels for p in pieces)
-    return concatenate(pieces, MIX_RATE, channels) if len(pieces) > 1 else audio
+    if len(pieces) == 1:
+        return audio
+    # Mono speech and a stereo insert (or different rates) meet in the mix's own format.
+    return concatenate([prepared(p) for p in pieces], MIX_RATE, MIX_CHANNELS)
 
 
 def _store(
@@ -145,7 +145,9 @@ def produce_mix(runtime: Runtime, session: Session, production_id: str) -> None:
     session.commit()
     request = MixRequest(**production.request)
     speech = _speech(runtime, session, production)
-    warnings = list(production.warnings)
+    # The request-time warnings came from the speech's recorded durations; the timeline and
+    # tags are checked again below on the real audio, so keeping them would say it all twice.
+    warnings: list[str] = []
     audio_by_section: dict[str, AudioBuffer] = {}
     for section in speech.sections:
         name = section["sectionName"]

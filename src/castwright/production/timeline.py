@@ -77,10 +77,11 @@ class Bed:
 class Layout:
     speech_at: list[float]
     beds: list[Bed]
-    length: float
+    length: float  # padding included
     fade_in: float
     fade_out: float
     warnings: list[str] = field(default_factory=list)
+    padding: float = 0.0  # the silence closing the programme; the fade-out ends before it
 
 
 def _number(value: Any, where: str, minimum: float = 0.0, strictly: bool = False) -> float:
@@ -156,6 +157,44 @@ def parse_timeline_properties(raw: dict[str, Any]) -> TimelineProps:
     )
 
 
+def _units(pieces: list[SpeechPiece]) -> list[list[int]]:
+    """The pieces' indices by section: a section's sub-sections, one after another, are one
+    unit, which the section's own properties and its sound segment apply to as a whole."""
+    units: list[list[int]] = []
+    for index, piece in enumerate(pieces):
+        if units and piece.parent is not None and pieces[units[-1][-1]].parent == piece.parent:
+            units[-1].append(index)
+        else:
+            units.append([index])
+    return units
+
+
+def _fit_region(
+    name: str,
+    start: float,
+    speech_end: float,
+    own: SectionProps,
+    strict: bool,
+    warnings: list[str],
+) -> tuple[float, float]:
+    """Where the region of speech [start, speech_end) ends under ``own.end_at``, and how far
+    its alignment moves the speech."""
+    if own.end_at is None:
+        return speech_end, 0.0
+    need, room = speech_end - start, own.end_at - start
+    if room < need:
+        message = (
+            f"ends at {own.end_at:g} s but the speech of {name!r} needs {need:.2f} s "
+            f"from {start:g} s"
+        )
+        if strict:
+            raise Invalid(message, field=f"sectionProperties.{name}.endAt")
+        warnings.append(f"sectionProperties.{name}.endAt: {message}; extended")
+        room = need
+    slack = room - need
+    return start + room, {"left": 0.0, "centre": slack / 2, "right": slack}[own.alignment]
+
+
 def _place_speech(
     pieces: list[SpeechPiece],
     props: dict[str, SectionProps],
@@ -163,32 +202,34 @@ def _place_speech(
     strict: bool,
     warnings: list[str],
 ) -> tuple[list[float], list[tuple[float, float]]]:
-    """Speech start times and each section's region [start, end)."""
-    at, regions = [], []
+    """Speech start times, and each unit's region [start, end) (see :func:`_units`)."""
+    at: list[float] = []
+    regions = []
     cursor = first_at
-    for piece in pieces:
-        own = props.get(piece.name) or (props.get(piece.parent) if piece.parent else None)
-        own = own or SectionProps()
-        start = own.start_at if own.start_at is not None else cursor
-        end = start + piece.duration
-        speech_at = start
-        if own.end_at is not None:
-            room = own.end_at - start
-            if room < piece.duration:
-                message = (
-                    f"ends at {own.end_at:g} s but the speech of {piece.name!r} needs "
-                    f"{piece.duration:.2f} s from {start:g} s"
-                )
-                if strict:
-                    raise Invalid(message, field=f"sectionProperties.{piece.name}.endAt")
-                warnings.append(f"sectionProperties.{piece.name}.endAt: {message}; extended")
-                room = piece.duration
-            end = start + room
-            slack = room - piece.duration
-            speech_at = start + {"left": 0.0, "centre": slack / 2, "right": slack}[own.alignment]
-        at.append(speech_at)
-        regions.append((start, end))
-        cursor = end + own.padding
+    for unit in _units(pieces):
+        section = pieces[unit[0]].parent  # None: a section without sub-sections
+        outer = props.get(section) if section is not None else None
+        if outer is not None and outer.start_at is not None:
+            cursor = outer.start_at
+        first, starts, ends = len(at), [], []
+        for piece in (pieces[index] for index in unit):
+            own = props.get(piece.name) or SectionProps()
+            start = own.start_at if own.start_at is not None else cursor
+            end, shift = _fit_region(
+                piece.name, start, start + piece.duration, own, strict, warnings
+            )
+            at.append(start + shift)
+            starts.append(start)
+            ends.append(end)
+            cursor = end + own.padding
+        region = (min(starts), max(ends))
+        if outer is not None and section is not None:
+            # The section's own properties place its sub-sections as one block.
+            end, shift = _fit_region(section, region[0], region[1], outer, strict, warnings)
+            at[first:] = [t + shift for t in at[first:]]
+            cursor = max(cursor + shift, end) + outer.padding
+            region = (region[0], end)
+        regions.append(region)
     return at, regions
 
 
@@ -223,7 +264,7 @@ def layout_timeline(
     beds: list[Bed] = []
     if segment_lengths is not None:
         if any(p.sound_segment for p in pieces):
-            beds = _named_beds(pieces, regions, segment_lengths, section_props, tail, warnings)
+            beds = _named_beds(pieces, regions, segment_lengths, section_props, tail)
         else:
             beds = _default_beds(segment_lengths, lead_in, speech_end + tail)
     length = max([speech_end + tail, *(b.end for b in beds)])
@@ -239,7 +280,13 @@ def layout_timeline(
             beds = _fit_beds(beds, timeline.force_length)
             length = timeline.force_length
     return Layout(
-        speech_at, beds, length + timeline.padding, timeline.fade_in, timeline.fade_out, warnings
+        speech_at,
+        beds,
+        length + timeline.padding,
+        timeline.fade_in,
+        timeline.fade_out,
+        warnings,
+        timeline.padding,
     )
 
 
@@ -274,28 +321,29 @@ def _named_beds(
     lengths: dict[str, float],
     props: dict[str, SectionProps],
     tail: float,
-    warnings: list[str],
 ) -> list[Bed]:
+    """One bed per section (its sub-sections share it), from its start to the next's."""
     beds = []
-    for index, (piece, (start, end)) in enumerate(zip(pieces, regions, strict=True)):
-        if not piece.sound_segment:
+    for index, (unit, (start, end)) in enumerate(zip(_units(pieces), regions, strict=True)):
+        head = pieces[unit[0]]
+        wanted = next((pieces[i].sound_segment for i in unit if pieces[i].sound_segment), "")
+        if not wanted:
             continue
-        segment = next((n for n in lengths if n.lower() == piece.sound_segment.lower()), None)
+        name = head.parent if head.parent is not None else head.name
+        segment = next((n for n in lengths if n.lower() == wanted.lower()), None)
         if segment is None:
             raise Invalid(
-                f"the template has no segment {piece.sound_segment!r}; it has {', '.join(lengths)}",
-                field=f"sections.{piece.name}.soundSegment",
+                f"the template has no segment {wanted!r}; it has {', '.join(lengths)}",
+                field=f"sections.{name}.soundSegment",
             )
         next_start = regions[index + 1][0] if index + 1 < len(regions) else end + tail
         bed_start = 0.0 if index == 0 else start
-        own = props.get(piece.name, SectionProps())
+        own = props.get(name, SectionProps())
         fade_in = own.fade_in if own.fade_in is not None else (0.0 if index == 0 else BED_CROSSFADE)
         fade_out = own.fade_out if own.fade_out is not None else BED_CROSSFADE
         beds.append(
             Bed(segment, bed_start, max(next_start, end) + BED_CROSSFADE / 2, fade_in, fade_out)
         )
-    if not beds:
-        warnings.append("soundTemplate: no section names a sound segment; no music was laid")
     return beds
 
 

@@ -22,7 +22,7 @@ __all__ = ["S3BlobStore", "S3StorageError", "StorageUnavailable"]
 
 log = logging.getLogger("castwright.storage")
 
-_READ_SIZE = 256 * 1024
+_READ_SIZE = 1024 * 1024  # fewer, larger blocks: each one costs a thread hop when served
 _MIN_PART = 5 * 1024 * 1024  # S3's smallest part (except the last)
 _MAX_PARTS = 10_000  # S3's most parts per upload
 _MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # SigV4 refuses longer-lived URLs

@@ -52,7 +52,9 @@ class EncodeBody(WireModel):
 
     def request(self) -> EncodeRequest:
         custom: dict[str, Any] = {
-            k: getattr(self, k) for k in _CUSTOM if getattr(self, k) is not None
+            keyword: getattr(self, wire)
+            for wire, keyword in _CUSTOM.items()
+            if getattr(self, wire) is not None
         }
         return EncodeRequest(
             production_id=self.productionId,

@@ -137,7 +137,7 @@ def validate_mix(
     with runtime.unit_of_work() as session:
         production = ProductionService(runtime, session, principal.org_id).validate(body.request())
         data = production_object(runtime, production)
-    return envelope(request, data, "Mix validated")
+    return envelope(request, data, "Mix validated", warnings=data.get("warnings"))
 
 
 @router.get("/production/mix/presets", summary="Mastering presets")
