@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bench import files as transfer_bench
+from bench.files import MB, TransferResult
 from bench.machine import Machine
 from bench.memory import ProcessMemory
 from bench.reads import ReadResult
+from bench.search import SLOW_MS, BackendResult, KindResult, SearchResult
 from bench.stats import median
 from bench.synthesis import POLL_SECONDS, LatencyResult, ThroughputResult
 
@@ -16,6 +19,8 @@ __all__ = [
     "THROUGHPUT_RATIO",
     "Results",
     "render",
+    "search_section",
+    "transfer_section",
 ]
 
 THROUGHPUT_RATIO = 0.90
@@ -40,6 +45,8 @@ class Results:
     idle_seconds: float
     memory_idle: list[ProcessMemory]
     memory_after: list[ProcessMemory]
+    transfer: TransferResult | None = None  # issue #3: benchmark 5
+    search: SearchResult | None = None  # issue #3: benchmark 6
 
 
 def _verdict(ok: bool) -> str:
@@ -251,6 +258,231 @@ def memory_section(r: Results) -> list[str]:
     return lines
 
 
+MOVES = ("upload", "download")  # the steps through the server, set against the copies
+
+
+def _cpu_cells(values: tuple[float, float, float, float], server: bool = True) -> list[str]:
+    server_cpu, server_wait, client_cpu, client_wait = values
+    cells = [f"{server_cpu:.2f}", f"{server_wait:.2f}"] if server else ["—", "—"]
+    return [*cells, f"{client_cpu:.2f}", f"{client_wait:.2f}"]
+
+
+def transfer_section(t: TransferResult) -> list[str]:
+    runs = len(t.upload)
+    mb = t.size / MB
+
+    def row(label: str, step: str, server: bool = True) -> list[str]:
+        return [
+            label,
+            _seconds(getattr(t, step)),
+            f"**{t.rate(step):,.0f}**",
+            "baseline" if step == "copy_fsync" else _bold(f"{t.ratio(step):.1%}", step in MOVES),
+            f"{t.ratio(step, 'copy_cache'):.1%}",
+            *_cpu_cells(t.cpu(step), server),
+        ]
+
+    rows = [
+        row("plain copy: `shutil.copyfile` + `fsync`", "copy_fsync", server=False),
+        row("plain copy: `shutil.copyfile` (page cache)", "copy_cache", server=False),
+        row("**upload**: `PUT` the bytes to the upload URL, to its reply", "upload"),
+        row("**download**: `GET` the download URL, streamed to a file", "download"),
+    ]
+    ready = t.cpu("ready")
+    polls = median([float(p) for p in t.polls])
+    return [
+        "## 5. File upload and download (100 MB WAV)",
+        "",
+        f"A {mb:.0f} MB WAV (1 MB = 10^6 bytes; {t.audio_seconds / 60:.1f} minutes of 48 kHz "
+        "16-bit stereo noise, so probing decodes real audio) through the legacy flow "
+        "(`POST /content/file/create-upload-url`, `PUT` to the upload URL, `GET "
+        "/content/file/id/{id}` until 200, `GET` the download URL) against a plain copy of the "
+        "same file on the same disk (the temporary directory that holds the server's data "
+        f"directory), in the same run. {runs} run{'s' if runs != 1 else ''} after an untimed "
+        "warm-up with a 2 MB WAV; "
+        "rates are medians of the per-run rates. `os.sync()` (untimed) before each timed step. "
+        "The client sends and reads 1 MiB blocks. CPU columns as in benchmark 1 (medians; "
+        "server = the server process and its workers, client = this process).",
+        "",
+        *_table(
+            [
+                "path",
+                "seconds (each run)",
+                "MB/s",
+                "/ copy + fsync",
+                "/ copy (page cache)",
+                "server on CPU s",
+                "server waiting s",
+                "client on CPU s",
+                "client waiting s",
+            ],
+            rows,
+            "lrrrrrrrr",
+        ),
+        "",
+        f"**Time to ready** (the upload's reply to the first `GET /content/file/id` that answers "
+        f"200, i.e. probing): **{t.seconds('ready'):.3f} s** median "
+        f"({_seconds(t.ready)}; polled every {transfer_bench.POLL_SECONDS * 1000:.0f} ms, "
+        f"{polls:.0f} polls), the worker on a CPU for {ready[0]:.3f} s and waiting for one "
+        f"{ready[1]:.3f} s. The probe decoded {t.probed_seconds:.2f} s of audio "
+        f"(the file holds {t.audio_seconds:.2f} s). Upload plus probing: "
+        f"{mb / (t.seconds('upload') + t.seconds('ready')):,.0f} MB/s end to end.",
+    ]
+
+
+def _bold(text: str, bold: bool = True) -> str:
+    return f"**{text}**" if bold else text
+
+
+def _ms(value: float) -> str:
+    return f"**{value:.1f}**" if value > SLOW_MS else f"{value:.1f}"
+
+
+def search_section(s: SearchResult) -> list[str]:
+    ran = [b for b in s.backends if not b.skipped]
+    lines = [
+        f"## 6. File search with {s.files:,} files",
+        "",
+    ]
+    library = next((b.library for b in ran if b.library), None)
+    if library is not None:
+        lines += [
+            f"{library.files:,} files in {library.folders:,} folders (10 areas x 10 kinds x "
+            "10 years, e.g. `music/beds/2021`, about 100 files per leaf folder), names like "
+            "`storm-echo-004217.wav`, six categories (one uncategorised) and 0 to 3 of 20 tags "
+            f"per file ({library.tags:,} tag rows), created a few minutes apart over a year, "
+            "generated from a fixed seed (`bench/library.py`) and inserted through SQLAlchemy "
+            "into the server's freshly migrated database before `castwright serve` starts on it. "
+            "PostgreSQL then gets `VACUUM ANALYZE` (the state autovacuum keeps a library of this "
+            "size in); SQLite gets nothing, as Castwright never runs `ANALYZE`.",
+            "",
+        ]
+    lines += [
+        f"Per query kind: sequential requests on one keep-alive connection (two warm-up, then "
+        f"up to {s.sequential_max} or {s.sequential_seconds:.0f} s, at least 10), then "
+        f"{s.connections} connections in a closed loop for {s.duration:.0f} s after 1 s of "
+        "warm-up. Every search sorts by `-dateCreated` (the route's default) and answers one "
+        f"page of at most 100 files, each with a signed URL. p50 above {SLOW_MS:.0f} ms in "
+        "**bold**.",
+        "",
+    ]
+    rows = [
+        [
+            f"{k.label} `?{k.query}`",
+            backend.name,
+            f"{k.total:,} / {k.page}",
+            _ms(k.seq_ms(50)),
+            f"{k.seq_ms(99):.1f}",
+            _ms(k.load_ms(50)),
+            f"{k.load_ms(99):.1f}",
+            f"{k.load.rps:,.1f}" if k.load else "—",
+            str(k.load.errors) if k.load else "—",
+        ]
+        for backend, k in _kind_rows(s)
+    ]
+    lines += _table(
+        [
+            "query",
+            "backend",
+            "files matching / on the page",
+            "sequential p50 ms",
+            "sequential p99 ms",
+            f"{s.connections} conn. p50 ms",
+            f"{s.connections} conn. p99 ms",
+            "requests/s",
+            "errors",
+        ],
+        rows,
+        "llrrrrrrr",
+    )
+    cost_rows = [
+        [
+            k.label,
+            backend.name,
+            f"{k.sql_count * 1000:.1f} / {k.sql_count_cpu * 1000:.1f}",
+            f"{k.sql_page * 1000:.1f} / {k.sql_page_cpu * 1000:.1f}",
+            f"{k.server.on_cpu:.1f}",
+            f"{k.server.waiting:.1f}",
+            f"{k.database.on_cpu:.1f}" if k.database else "(in the server)",
+            f"{k.database.waiting:.1f}" if k.database else "",
+            f"{k.client_cpu_share:.0%}",
+        ]
+        for backend, k in _kind_rows(s)
+    ]
+    lines += [
+        "",
+        "Where the time goes. SQL: the two statements the repository runs (the count, then "
+        "the page), captured and replayed in the benchmark process after the server stopped, "
+        "medians of 5, wall time and the CPU time of the database engine (SQLite: this "
+        "thread; PostgreSQL: the connection's backend, without any parallel workers). The rest "
+        "of a sequential request's time is the server's Python (loading the rows, a signed URL "
+        "and the JSON of each file) and, on this shared machine, waiting for a CPU. "
+        "CPU: seconds on a CPU and runnable but waiting for one during the "
+        f"{s.duration:.0f} s concurrent run (plus its warm-up), for the server process and, on "
+        "PostgreSQL, its database backends (`/proc/<pid>/task/*/schedstat`).",
+        "",
+        *_table(
+            [
+                "query",
+                "backend",
+                "SQL count ms, wall / CPU",
+                "SQL page ms, wall / CPU",
+                "server on CPU s",
+                "server waiting s",
+                "DB backends on CPU s",
+                "DB backends waiting s",
+                "load generator CPU",
+            ],
+            cost_rows,
+            "llrrrrrrr",
+        ),
+        "",
+    ]
+    slow = [
+        f"{k.label} on {b.name} ({k.seq_ms(50):.0f} ms; its SQL {k.sql_count * 1000:.0f} ms "
+        f"count + {k.sql_page * 1000:.0f} ms page)"
+        for b, k in _kind_rows(s)
+        if k.slow
+    ]
+    lines += [
+        f"Sequential p50 over {SLOW_MS:.0f} ms: " + ("; ".join(slow) if slow else "none") + ".",
+        "",
+    ]
+    for backend in s.backends:
+        if backend.skipped:
+            lines += [f"{backend.name}: not measured ({backend.skipped}).", ""]
+        elif backend.library is not None:
+            lib = backend.library
+            vacuum = (
+                f", `VACUUM ANALYZE` {lib.analyze_seconds:.1f} s"
+                if lib.analyze_seconds is not None
+                else ""
+            )
+            lines += [
+                f"{backend.name} {backend.version}: bulk insert {lib.seconds:.1f} s{vacuum}; "
+                f"server start {backend.server_start:.1f} s.",
+                "",
+            ]
+    lines += ["<details><summary>Query plans (count, then page)</summary>", ""]
+    for backend, k in _kind_rows(s):
+        explain = "EXPLAIN (COSTS OFF)" if backend.name == "PostgreSQL" else "EXPLAIN QUERY PLAN"
+        lines += [
+            f"{k.label}, {backend.name} (`{explain}`):",
+            "",
+            "```",
+            *("\n--\n".join(k.plans).splitlines()),
+            "```",
+            "",
+        ]
+    lines.append("</details>")
+    return lines
+
+
+def _kind_rows(s: SearchResult) -> list[tuple[BackendResult, KindResult]]:
+    """(backend, result) of every query kind, grouped by kind: the backends side by side."""
+    ran = [b for b in s.backends if not b.skipped and b.kinds]
+    return [(b, b.kinds[i]) for i in range(len(ran[0].kinds)) for b in ran] if ran else []
+
+
 def machine_section(r: Results) -> list[str]:
     m = r.machine
     rows = [
@@ -262,6 +494,7 @@ def machine_section(r: Results) -> list[str]:
         ["espeak-ng", m.espeak],
         ["packages", m.packages],
         ["commit", m.commit],
+        *_database_rows(r),
         ["date", r.date],
         ["command", "`make bench`"],
         ["run time", f"{r.run_seconds:.0f} s (server start {r.server_start_seconds:.1f} s)"],
@@ -271,6 +504,15 @@ def machine_section(r: Results) -> list[str]:
         ],
     ]
     return ["## Machine", "", *_table(["", ""], rows, "ll")]
+
+
+def _database_rows(r: Results) -> list[list[str]]:
+    if r.search is None:
+        return []
+    return [
+        [b.name, b.version if not b.skipped else f"not measured: {b.skipped}"]
+        for b in r.search.backends
+    ]
 
 
 def method_section(r: Results) -> list[str]:
@@ -301,6 +543,17 @@ def method_section(r: Results) -> list[str]:
         "wall times vary by tens of percent between runs, the API's most, since it needs "
         "several processes scheduled; CPU times vary less. Compare ratios, not absolute "
         "numbers, across machines.",
+        "",
+        "Benchmark 5 (issue #3) runs on the same server after benchmarks 1 to 4 (so the memory "
+        "figures above do not include it), then stops it; benchmark 6 starts two servers of "
+        "its own, one on SQLite (the default) and one on PostgreSQL (`CASTWRIGHT_DATABASE_URL` "
+        "pointing at a fresh schema of the local test database, dropped at the end; "
+        "`CASTWRIGHT_BENCH_POSTGRES_URL` picks another server), each on a library inserted "
+        "before it starts. Their own sections say how they measure. This machine has 2 cores "
+        "and was shared with other work while the figures were taken: the schedstat columns "
+        "show how long processes were runnable but waiting for a CPU, summed over threads "
+        "(the server's thread pool has many, so its waiting seconds exceed the wall time), and "
+        "the CPU columns are the steadier figures to compare.",
     ]
 
 
@@ -308,7 +561,8 @@ def render(r: Results) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Issue #2. Written by `make bench` (`bench/run.py`); do not edit by hand, run it again.",
+        "Issues #2 (sections 1 to 4) and #3 (files: sections 5 and 6). Written by `make bench` "
+        "(`bench/run.py`); do not edit by hand, run it again.",
         "",
         *throughput_section(r),
         "",
@@ -318,6 +572,8 @@ def render(r: Results) -> str:
         "",
         *memory_section(r),
         "",
+        *([*transfer_section(r.transfer), ""] if r.transfer else []),
+        *([*search_section(r.search), ""] if r.search else []),
         *machine_section(r),
         "",
         *method_section(r),

@@ -1,4 +1,4 @@
-"""`make bench`: run the four benchmarks of issue #2 and rewrite docs/benchmarks.md.
+"""`make bench`: run the benchmarks of issues #2 (1-4) and #3 (5-6), rewrite docs/benchmarks.md.
 
 .venv/bin/python -m bench.run [--quick] [--no-write] [--output PATH]
 """
@@ -12,15 +12,18 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
 from bench.client import Client
+from bench.files import TransferResult, transfer
 from bench.machine import describe_machine
 from bench.memory import memory_of
 from bench.reads import ReadResult, measure_route
 from bench.report import Results, render
+from bench.search import SearchResult, search
 from bench.servers import ROOT, BareServer, CastwrightServer
 from bench.synthesis import (
     EngineBaseline,
@@ -50,12 +53,21 @@ class _Cleanup:
     def __init__(self, temp: Path, *servers: CastwrightServer | BareServer) -> None:
         self.temp = temp
         self.servers = servers
+        self.later: list[Callable[[], None]] = []  # added during the run; undone last first
         self.state = "pending"  # pending | running | done
+
+    def add(self, undo: Callable[[], None]) -> None:
+        self.later.append(undo)
 
     def __call__(self) -> None:
         if self.state != "pending":
             return
         self.state = "running"
+        for undo in reversed(self.later):
+            try:
+                undo()
+            except Exception as error:  # the rest must still be cleaned up
+                log(f"cleanup: {undo!r} failed: {error}")
         for server in self.servers:
             server.stop()
         shutil.rmtree(self.temp, ignore_errors=True)
@@ -76,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=DOC, help="where to write the report")
     args = parser.parse_args(argv)
     runs, sentences, read_seconds, idle_seconds = (3, 100, 10.0, 5.0)
+    library_files, search_seconds = 100_000, 10.0
     if args.quick:
         runs, sentences, read_seconds, idle_seconds = (1, 20, 2.0, 1.0)
+        library_files, search_seconds = 20_000, 2.0
         if args.output == DOC:
             args.no_write = True  # quick figures never replace the real ones
     connections, warmup = 16, 1.0
@@ -150,6 +164,20 @@ def main(argv: list[str] | None = None) -> int:
             )
         bare.stop()
         memory_after = memory_of(server.pid)
+
+        log(f"5. file upload and download, 100 MB WAV, {runs} run(s)")
+        with Client(server.port, server.api_key) as client:
+            moved: TransferResult = transfer(client, server.pid, temp / "transfer", runs, log)
+        server.stop()  # benchmark 6 brings its own servers
+
+        log(f"6. file search with {library_files:,} files, SQLite then PostgreSQL")
+        found: SearchResult = search(
+            temp / "search",
+            files=library_files,
+            duration=search_seconds,
+            log=log,
+            on_cleanup=cleanup.add,
+        )
     except BaseException:
         for process in (server, bare):
             # Without the one-line-per-request access log, which would bury the error.
@@ -177,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         idle_seconds=idle_seconds,
         memory_idle=memory_idle,
         memory_after=memory_after,
+        transfer=moved,
+        search=found,
     )
     report = render(results)
     log("")

@@ -107,19 +107,24 @@ class _Process:
 
 
 class CastwrightServer(_Process):
-    """`castwright serve` with a fresh data directory and otherwise default settings."""
+    """`castwright serve` with a fresh data directory and otherwise default settings (or the
+    database at ``database_url``, for the PostgreSQL benchmarks)."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, database_url: str = "") -> None:
         super().__init__("castwright serve", data_dir / "server.log")
         self.data_dir = data_dir
+        self.database_url = database_url
         self.api_key = ""
 
     def settings_env(self) -> dict[str, str]:
-        return {
+        env = {
             "CASTWRIGHT_DATA_DIR": str(self.data_dir),
             "CASTWRIGHT_HOST": HOST,
             "CASTWRIGHT_PORT": str(self.port),
         }
+        if self.database_url:
+            env["CASTWRIGHT_DATABASE_URL"] = self.database_url
+        return env
 
     def create_key(self) -> str:
         """Migrate and create an API key in-process, as `castwright keys create` would."""
@@ -128,7 +133,13 @@ class CastwrightServer(_Process):
         from castwright.db.migrate import upgrade
         from castwright.runtime import database_for
 
-        settings = Settings(_env_file=None, data_dir=self.data_dir, host=HOST, port=self.port)
+        settings = Settings(
+            _env_file=None,
+            data_dir=self.data_dir,
+            database_url=self.database_url,
+            host=HOST,
+            port=self.port,
+        )
         upgrade(settings)
         database = database_for(settings)
         with database.session() as session:
