@@ -6,7 +6,6 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from castwright.audio.wav import encode_wav
 from castwright.db.base import new_id, utcnow
 from castwright.errors import NotFound
 from castwright.files.service import FileService
@@ -14,7 +13,7 @@ from castwright.jobs.registry import job_handler
 from castwright.models.render_cache import RenderCacheEntry
 from castwright.models.speech import Speech, SpeechStatus
 from castwright.runtime import Runtime
-from castwright.speech.render import MarkerPoint, SectionPlan, render_section
+from castwright.speech.render import MarkerPoint, SectionPlan, render_section_wav
 from castwright.speech.text.markup import parse_script
 from castwright.speeches.planning import TtsOptions, plan_speech
 from castwright.speeches.repository import SpeechRepository
@@ -100,10 +99,12 @@ def _render_section(
     if cached is not None and _copy_cached(runtime, cached, blob_key):
         duration, sample_rate = cached.duration, cached.sample_rate
     else:
-        rendered = render_section(plan, runtime.engines, settings.sample_rate, settings.chunk_chars)
-        audio, markers = rendered.audio, rendered.markers
-        runtime.blobs.put_bytes(blob_key, encode_wav(audio))
-        duration, sample_rate = audio.duration, audio.sample_rate
+        rendered = render_section_wav(
+            plan, runtime.engines, settings.sample_rate, settings.chunk_chars
+        )
+        markers = rendered.markers
+        runtime.blobs.put_bytes(blob_key, rendered.data)
+        duration, sample_rate = rendered.duration, rendered.sample_rate
         repo.remember(key, blob_key, duration, sample_rate)
     return {
         "sectionId": new_id(),
