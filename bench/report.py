@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench import files as transfer_bench
+from bench import production as production_bench
 from bench.files import MB, TransferResult
 from bench.machine import Machine
 from bench.memory import ProcessMemory
+from bench.production import ProductionResult
 from bench.reads import ReadResult
 from bench.search import SLOW_MS, BackendResult, KindResult, SearchResult
 from bench.stats import median
@@ -18,6 +20,7 @@ __all__ = [
     "LATENCY_P95_MS",
     "THROUGHPUT_RATIO",
     "Results",
+    "production_section",
     "render",
     "search_section",
     "transfer_section",
@@ -47,6 +50,7 @@ class Results:
     memory_after: list[ProcessMemory]
     transfer: TransferResult | None = None  # issue #3: benchmark 5
     search: SearchResult | None = None  # issue #3: benchmark 6
+    production: ProductionResult | None = None  # issue #4: benchmark 7
 
 
 def _verdict(ok: bool) -> str:
@@ -483,6 +487,225 @@ def _kind_rows(s: SearchResult) -> list[tuple[BackendResult, KindResult]]:
     return [(b, b.kinds[i]) for i in range(len(ran[0].kinds)) for b in ran] if ran else []
 
 
+def _speed(ratio: float) -> str:
+    return f"{ratio:.2f}x"
+
+
+def production_section(p: ProductionResult) -> list[str]:
+    lines = ["## 7. A one-minute production, against the ffmpeg command line", ""]
+    if p.skipped:
+        return [*lines, f"Not measured: {p.skipped}."]
+    runs = len(p.mix)
+    cw, ff, plain = p.meters["castwright"], p.meters["ffmpeg"], p.meters["plain"]
+    lines += [
+        "On a `castwright serve` of its own (a fresh data directory, every setting at its "
+        f"default): {p.words} words of `bench/texts/ten_minutes.txt` as one script "
+        "(`POST /content/script`), "
+        f"spoken by `POST /speech/tts` (voice `isaac`, `sync`, `useCache=false`: "
+        f"{p.speech_seconds:.1f} s of speech), then, timed, `POST /production/mix` {{speechId, "
+        f'soundTemplate "{production_bench.TEMPLATE}", masteringPreset '
+        f'"{production_bench.MASTERING_PRESET}"}} to its 200 and `POST /delivery/encoder` '
+        f'{{productionId, preset "{production_bench.ENCODER_PRESET}", loudnessPreset '
+        f'"{production_bench.LOUDNESS_PRESET}"}} to its 200 (each POST waits for its job; '
+        "a 202 would be polled every "
+        f"{production_bench.POLL_SECONDS * 1000:.0f} ms: {sum(p.mix_polls + p.encode_polls)} "
+        f"polls were needed). The programme is {p.programme_seconds:.1f} s: intro, the main bed "
+        f"looped under the voice, outro; delivered as {cw.sample_rate / 1000:g} kHz stereo MP3 "
+        f"at {cw.bit_rate // 1000} kbps CBR, -16 LUFS and -1 dBTP. "
+        "The first mix over a built-in template renders its music (then kept in the library), "
+        f"so one untimed run came first: its mix took {p.warm_up_mix:.2f} s and its encode "
+        f"{p.warm_up_encode:.2f} s. Then {runs} timed run{'s' if runs != 1 else ''}, each "
+        "followed by both ffmpeg "
+        "command lines (alternating, so drift in the machine hits all alike); medians.",
+        "",
+        "The baseline is one `ffmpeg` command doing the same work from the same inputs: the "
+        "speech section's WAV (downloaded from its URL) and the template's intro, main and "
+        "outro WAVs (read from the server's blob store), laid out on the timeline the mixer "
+        "reports (checked: "
+        + ("the same to the millisecond" if p.layout_matches else "**it differs**")
+        + f"). ffmpeg {p.ffmpeg_version}. Its CPU is the child's user + system time; "
+        "Castwright's is the worker processes' time on a CPU and waiting for one "
+        "(`/proc/<pid>/task/*/schedstat`).",
+        "",
+    ]
+    cw_total, ff_time = median(p.total), median(p.ffmpeg)
+    goal = production_bench.GOAL_RATIO
+    mix_cpu = [m.on_cpu for m in p.mix_workers]
+    encode_cpu = [e.on_cpu for e in p.encode_workers]
+    waiting = [m.waiting + e.waiting for m, e in zip(p.mix_workers, p.encode_workers, strict=True)]
+    rows = [
+        [
+            "Castwright: mix (`POST /production/mix` to 200)",
+            _seconds(p.mix),
+            f"{median(p.mix):.2f}",
+            "",
+            "",
+            f"{median(mix_cpu):.2f}",
+            f"{median([m.waiting for m in p.mix_workers]):.2f}",
+        ],
+        [
+            "Castwright: encode (`POST /delivery/encoder` to 200)",
+            _seconds(p.encode),
+            f"{median(p.encode):.2f}",
+            "",
+            "",
+            f"{median(encode_cpu):.2f}",
+            f"{median([e.waiting for e in p.encode_workers]):.2f}",
+        ],
+        [
+            "**Castwright: mix + encode**",
+            _seconds(p.total),
+            f"**{cw_total:.2f}**",
+            f"**{_speed(p.ratio)}**",
+            f"≥ {goal:.0f}x {_verdict(p.ratio >= goal)}",
+            f"{median(p.worker_cpu):.2f}",
+            f"{median(waiting):.2f}",
+        ],
+        [
+            "Castwright: script + TTS + mix + encode",
+            _seconds(p.with_tts),
+            f"{median(p.with_tts):.2f}",
+            _speed(ff_time / median(p.with_tts)),
+            "",
+            "",
+            "",
+        ],
+        [
+            "**ffmpeg command line, the same work**",
+            _seconds(p.ffmpeg),
+            f"**{ff_time:.2f}**",
+            "baseline",
+            "",
+            f"{median(p.ffmpeg_cpu):.2f}",
+            "—",
+        ],
+        [
+            "ffmpeg without the speech clean-up (the issue's four filters)",
+            _seconds(p.plain),
+            f"{median(p.plain):.2f}",
+            _speed(ff_time / median(p.plain)),
+            "",
+            f"{median(p.plain_cpu):.2f}",
+            "—",
+        ],
+    ]
+    lines += _table(
+        [
+            "path",
+            "seconds (each run)",
+            "median s",
+            "ffmpeg / this",
+            "goal",
+            "on CPU s",
+            "waiting for a CPU s",
+        ],
+        rows,
+        "lrrrlrr",
+    )
+    lines += [
+        "",
+        f"Script and TTS took {median(p.script):.2f} s and {median(p.tts):.2f} s (medians); the "
+        f"server process itself used {median(p.server_cpu):.2f} s of CPU during the two jobs. "
+        f"By CPU time, ffmpeg / Castwright (mix + encode) is {_speed(p.cpu_ratio)}.",
+        "",
+        "Loudness of the delivered files, each decoded and measured by one independent meter, "
+        "ffmpeg's `ebur128=peak=true` (the last frame's integrated loudness and the largest true "
+        "peak, from its three-decimal metadata):",
+        "",
+    ]
+    closer = "Castwright" if cw.miss < ff.miss else "ffmpeg" if ff.miss < cw.miss else "neither"
+
+    def meter_row(label: str, m: production_bench.Loudness) -> list[str]:
+        ceiling = production_bench.TARGET_TRUE_PEAK
+        peak = f"{m.true_peak:.2f}" + ("" if m.true_peak <= ceiling + 0.005 else " **over**")
+        return [
+            label,
+            f"{m.integrated:.2f}",
+            f"{m.miss:.2f}",
+            peak,
+            f"{m.lra:.1f}",
+            f"{m.duration:.2f}",
+            f"{m.sample_rate} Hz, {m.channels} ch, {m.bit_rate // 1000} kb/s",
+        ]
+
+    lines += _table(
+        [
+            "output",
+            "integrated LUFS",
+            "LU from -16",
+            "true peak dBTP (ceiling -1)",
+            "LRA LU",
+            "duration s",
+            "format",
+        ],
+        [
+            meter_row("Castwright MP3", cw),
+            meter_row("ffmpeg MP3, the same work", ff),
+            meter_row("ffmpeg MP3, without the speech clean-up", plain),
+        ],
+        "lrrrrrl",
+    )
+    reported = p.reported
+    lines += [
+        "",
+        f"Closer to the -16 LUFS target: **{closer}** ({cw.miss:.2f} LU against {ff.miss:.2f} "
+        "LU). Castwright's encoding reports "
+        f"{reported.get('integrated', float('nan')):.2f} LUFS and "
+        f"{reported.get('truePeak', float('nan')):.2f} dBTP for itself. espeak-ng's output "
+        "differs by a few milliseconds from one render to the next (here the speech lasted "
+        f"{min(p.speech_runs):.3f} to {max(p.speech_runs):.3f} s), so each run's command line "
+        "took that run's speech; the meters read the last run's files.",
+        "",
+        "The command (file names shortened; the music gain is the one that puts the main bed "
+        f"{production_bench.MUSIC_UNDER_SPEECH_LU:.0f} LU under this speech, as the preset "
+        "does, measured once beforehand; the ducking is set so the music dips about 10 dB "
+        "under this speech (median over 100 ms windows), near the preset's 9 dB; `qsin` "
+        "fades are the mixer's equal-power ones; `loudnorm` in one pass, as it is usually "
+        "run, then `aresample` to the MP3's rate, as `loudnorm` works at 192 kHz):",
+        "",
+        "```sh",
+        p.command,
+        "```",
+        "",
+    ]
+    total_mix, total_encode = p.profile[-1][1], p.profile[-1][2]
+    both = total_mix + total_encode
+    profile_rows = [
+        [label, f"{mix:.3f}", f"{encode:.3f}", f"{(mix + encode) / both:.0%}"]
+        for label, mix, encode in p.profile[:-1]
+    ]
+    profile_rows.append(
+        ["**the whole job**", f"**{total_mix:.3f}**", f"**{total_encode:.3f}**", "100%"]
+    )
+    lines += [
+        "Where Castwright's time goes: the two jobs' audio work (decoding the inputs, "
+        "`render_mix`, the WAV it stores; decoding that, `_encode_to_target` with its "
+        "normalisation, LAME encode, decode and check of the MP3, and the loudness figures the "
+        "encoding records) replayed in the benchmark process on the same inputs under cProfile, "
+        "timed by CPU time, without the database and HTTP:",
+        "",
+        *_table(["step", "mix job CPU s", "encode job CPU s", "share"], profile_rows, "lrrr"),
+        "",
+    ]
+
+    def cpu_of(*prefixes: str) -> float:
+        return sum(m + e for label, m, e in p.profile[:-1] if label.startswith(prefixes))
+
+    lame, decoding = cpu_of("MP3"), cpu_of("decoding")
+    meters = cpu_of("loudness meter", "true-peak meter")
+    lines.append(
+        f"Of the {both:.2f} s, LAME took {lame:.2f} s ({lame / both:.0%}; it is in ffmpeg's "
+        f"time too), the loudness and true-peak meters {meters:.2f} s ({meters / both:.0%}: the "
+        "mix measures the speech, the music and each normalisation pass, the encode job "
+        "normalises the mastered mix again before encoding and meters the decoded MP3), and "
+        f"decoding {decoding:.2f} s ({decoding / both:.0%}). Through the API the workers were "
+        f"on a CPU for {median(p.worker_cpu):.2f} s and waiting for one "
+        f"{median(waiting):.2f} s (medians, summed over threads: the true-peak FFTs use "
+        f"every core) in {cw_total:.2f} s of mix + encode."
+    )
+    return lines
+
+
 def machine_section(r: Results) -> list[str]:
     m = r.machine
     rows = [
@@ -561,7 +784,8 @@ def render(r: Results) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Issues #2 (sections 1 to 4) and #3 (files: sections 5 and 6). Written by `make bench` "
+        "Issues #2 (sections 1 to 4), #3 (files: sections 5 and 6) and #4 (production: "
+        "section 7). Written by `make bench` "
         "(`bench/run.py`); do not edit by hand, run it again.",
         "",
         *throughput_section(r),
@@ -574,6 +798,7 @@ def render(r: Results) -> str:
         "",
         *([*transfer_section(r.transfer), ""] if r.transfer else []),
         *([*search_section(r.search), ""] if r.search else []),
+        *([*production_section(r.production), ""] if r.production else []),
         *machine_section(r),
         "",
         *method_section(r),

@@ -1,4 +1,5 @@
-"""`make bench`: run the benchmarks of issues #2 (1-4) and #3 (5-6), rewrite docs/benchmarks.md.
+"""`make bench`: run the benchmarks of issues #2 (1-4), #3 (5-6) and #4 (7); rewrite
+docs/benchmarks.md.
 
 .venv/bin/python -m bench.run [--quick] [--no-write] [--output PATH]
 """
@@ -21,6 +22,7 @@ from bench.client import Client
 from bench.files import TransferResult, transfer
 from bench.machine import describe_machine
 from bench.memory import memory_of
+from bench.production import ProductionResult, production
 from bench.reads import ReadResult, measure_route
 from bench.report import Results, render
 from bench.search import SearchResult, search
@@ -178,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
             log=log,
             on_cleanup=cleanup.add,
         )
+
+        log(f"7. a one-minute production through the API and with ffmpeg, {runs} run(s)")
+        made: ProductionResult = production(temp / "production", runs, log, on_cleanup=cleanup.add)
     except BaseException:
         for process in (server, bare):
             # Without the one-line-per-request access log, which would bury the error.
@@ -207,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         memory_after=memory_after,
         transfer=moved,
         search=found,
+        production=made,
     )
     report = render(results)
     log("")

@@ -21,11 +21,13 @@ from castwright.runtime import Runtime
 __all__ = ["encode_production"]
 
 
-# A delivered file is re-made when, decoded, it is further than this from its loudness target
-# (the promise is 0.5 LU) or over its true-peak ceiling at all.
-_LOUDNESS_AIM_LU = 0.2
-_PEAK_MARGIN_DB = 0.05  # taken off the ceiling, beyond the overshoot seen, on a second pass
-_PASSES = 4
+# The delivered file is judged decoded, and made again while it misses its target: further
+# than this from the loudness (the promise is 0.5 LU), or over the true-peak ceiling at all.
+_LOUDNESS_AIM_LU = 0.3
+_LOSSY_HEADROOM_DB = 0.5  # a lossy codec lifts peaks: its first pass limits this far under
+_PEAK_MARGIN_DB = 0.25  # and each pass after an over goes this much further than the over
+_NORMALISE_TOLERANCE_LU = 0.05  # tight, so the corrections between passes act on the codec
+_PASSES = 6
 
 
 def _encode_to_target(
@@ -36,23 +38,26 @@ def _encode_to_target(
     The loudness is set on the programme at the output's own channels and rate (a mono
     downmix measures 3 LU under its stereo source), and checked on the decoded file: a lossy
     codec's filtering and quantisation move the loudness and lift peaks past a limited
-    ceiling. While the file misses, the gain and the ceiling are corrected by what was
-    measured and the programme is encoded again; the best pass that holds the ceiling wins.
+    ceiling (by over a decibel at MP3's lowest rates). While the file misses, the aim and the
+    limiter's ceiling are corrected by what was measured and the programme is encoded again;
+    the closest pass that holds the ceiling is kept.
     """
     audio = conform(audio, settings)
     if target is None:
         data = encode(audio, settings)
         return data, decode(data)
-    lufs, ceiling = target.lufs, target.true_peak_dbtp
-    best: tuple[float, bytes, AudioBuffer] | None = None
+    lufs = target.lufs
+    ceiling = target.true_peak_dbtp - (0.0 if settings.lossless else _LOSSY_HEADROOM_DB)
+    best: tuple[tuple[bool, float], bytes, AudioBuffer] | None = None
     for _ in range(_PASSES):
-        data = encode(normalise_loudness(audio, lufs, ceiling), settings)
+        programme = normalise_loudness(audio, lufs, ceiling, tolerance_lu=_NORMALISE_TOLERANCE_LU)
+        data = encode(programme, settings)
         delivered = decode(data)
         loudness, peak = integrated_loudness(delivered), true_peak(delivered)
         if not math.isfinite(loudness):
             return data, delivered  # silence: there is no loudness to set
         miss, over = target.lufs - loudness, peak - target.true_peak_dbtp
-        score = abs(miss) + (100.0 if over > 0 else 0.0)  # the ceiling first, then loudness
+        score = (over > 0, abs(miss))  # the ceiling first, then the loudness
         if best is None or score < best[0]:
             best = (score, data, delivered)
         if over <= 0 and abs(miss) <= _LOUDNESS_AIM_LU:

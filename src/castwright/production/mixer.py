@@ -65,6 +65,15 @@ def _bed_audio(segment: AudioBuffer, bed: Bed) -> AudioBuffer:
     return fitted
 
 
+def _speech_bus(speech: list[tuple[AudioBuffer, float]], length: float) -> AudioBuffer:
+    """The speech sections on the timeline at the mix rate: in mono when every section is mono
+    (the clean-up then runs once rather than on two identical channels, with the same result:
+    its filters work per channel and its detectors take the loudest channel), else in stereo."""
+    if all(audio.channels == 1 for audio, _ in speech):
+        return mix([(resample(a, MIX_RATE), at, 0.0) for a, at in speech], length, MIX_RATE, 1)
+    return mix([(prepared(a), at, 0.0) for a, at in speech], length, MIX_RATE, MIX_CHANNELS)
+
+
 def _speech_chain(speech: AudioBuffer, preset: MasteringPreset) -> AudioBuffer:
     if preset.speech_highpass_hz:
         speech = high_pass(speech, preset.speech_highpass_hz)
@@ -89,10 +98,10 @@ def render_mix(
 ) -> MixResult:
     """``speech``: each section's audio and its start; ``segments``: template audio by name."""
     frames = round(layout.length * MIX_RATE)
-    speech_bus = mix(
-        [(prepared(a), at, 0.0) for a, at in speech], layout.length, MIX_RATE, MIX_CHANNELS
-    )
-    speech_bus = _speech_chain(speech_bus, preset)
+    voice = _speech_chain(_speech_bus(speech, layout.length), preset)
+    speech_bus = voice  # a mono voice goes on both channels at its own level, as prepared()
+    if voice.channels != MIX_CHANNELS:
+        speech_bus = AudioBuffer(np.repeat(voice.samples, MIX_CHANNELS, axis=0), MIX_RATE)
     beds = [(_bed_audio(prepared(segments[b.segment]), b), b.start, 0.0) for b in layout.beds]
     music_bus = mix(beds, layout.length, MIX_RATE, MIX_CHANNELS)
     if beds:
@@ -102,7 +111,7 @@ def render_mix(
         if preset.duck_depth_db > 0:
             music_bus = duck(
                 music_bus,
-                speech_bus,
+                voice,  # its level is the mean power over channels: the same in mono
                 depth_db=preset.duck_depth_db,
                 attack=preset.duck_attack,
                 release=preset.duck_release,
