@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from castwright.audio.presets import (
@@ -19,6 +18,7 @@ from castwright.audio.presets import (
 from castwright.errors import Conflict, Invalid, NotFound
 from castwright.jobs.submit import submit_job
 from castwright.models.production import Encoding, JobState
+from castwright.production.repository import ProductionRepository
 from castwright.production.service import ProductionService
 from castwright.runtime import Runtime
 
@@ -97,9 +97,7 @@ class EncodeService:
         return encoding
 
     def get(self, encoder_id: str) -> Encoding:
-        encoding = self.session.scalars(
-            select(Encoding).where(Encoding.id == encoder_id, Encoding.org_id == self.org_id)
-        ).first()
+        encoding = ProductionRepository(self.session).encoding(self.org_id, encoder_id)
         if encoding is None:
             raise NotFound(
                 f"Encoding {encoder_id} not found",

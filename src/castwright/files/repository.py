@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, or_, select, update
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from castwright.models.file import File, FileReference, FileTag
+from castwright.models.file import File, FileReference, FileStatus, FileTag
 from castwright.models.folder import Folder
 
 __all__ = ["FileQuery", "FileRepository"]
@@ -111,6 +112,21 @@ class FileRepository:
         return self.session.scalars(
             select(File).where(File.id == file_id, File.org_id == org_id)
         ).first()
+
+    def claim_upload(self, blob_key: str) -> bool:
+        """Move a pending upload to processing with one conditional UPDATE: of concurrent PUTs
+        exactly one wins, on every backend (SQLite ignores SELECT ... FOR UPDATE)."""
+        claim = (
+            update(File)
+            .where(
+                File.blob_key == blob_key,
+                File.status == FileStatus.PENDING,
+                File.source_url.is_(None),
+            )
+            .values(status=FileStatus.PROCESSING)
+            .execution_options(synchronize_session=False)
+        )
+        return cast(CursorResult[Any], self.session.execute(claim)).rowcount == 1
 
     def file_by_blob(self, blob_key: str) -> File | None:
         return self.session.scalars(select(File).where(File.blob_key == blob_key)).first()

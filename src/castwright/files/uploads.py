@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, select, update
 
 from castwright.errors import Conflict, NotFound
+from castwright.files.repository import FileRepository
 from castwright.files.service import FileService
-from castwright.models.file import File, FileStatus
 from castwright.runtime import Runtime
 
 __all__ = ["accept_upload"]
@@ -17,20 +14,9 @@ __all__ = ["accept_upload"]
 
 def accept_upload(runtime: Runtime, blob_key: str, spooled: Path) -> None:
     with runtime.unit_of_work() as session:
-        # Claim the upload with one conditional UPDATE: of concurrent PUTs exactly one wins, on
-        # every backend (SQLite ignores SELECT ... FOR UPDATE). The claim holds until commit.
-        claim = (
-            update(File)
-            .where(
-                File.blob_key == blob_key,
-                File.status == FileStatus.PENDING,
-                File.source_url.is_(None),
-            )
-            .values(status=FileStatus.PROCESSING)
-            .execution_options(synchronize_session=False)
-        )
-        claimed = cast(CursorResult[Any], session.execute(claim)).rowcount == 1
-        file = session.scalars(select(File).where(File.blob_key == blob_key)).first()
+        repo = FileRepository(session)
+        claimed = repo.claim_upload(blob_key)  # the claim holds until commit
+        file = repo.file_by_blob(blob_key)
         if file is None:
             raise NotFound("No upload is waiting at this URL", errors=["url: unknown upload"])
         if not claimed:

@@ -7,7 +7,6 @@ a second, so it happens the first time a mix uses it, and the result is kept as 
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from castwright.audio.wav import encode_wav
@@ -15,6 +14,7 @@ from castwright.files.service import FileService
 from castwright.models.sound_template import BUILTIN_ORG, SoundTemplate, TemplateSegment
 from castwright.production.music import BUILTIN_TEMPLATES, GENERATOR_VERSION, render_template
 from castwright.production.music.templates import find
+from castwright.production.templates_repository import TemplateRepository
 from castwright.runtime import Runtime
 
 __all__ = ["builtin_segment_file", "install_builtin_templates"]
@@ -37,10 +37,7 @@ def _estimated_seconds(name: str, segment: str) -> float:
 
 def install_builtin_templates(session: Session) -> None:
     """Create (or refresh, after a generator change) the built-in template rows."""
-    existing = {
-        t.name: t
-        for t in session.scalars(select(SoundTemplate).where(SoundTemplate.org_id == BUILTIN_ORG))
-    }
+    existing = {t.name: t for t in TemplateRepository(session).owned_by(BUILTIN_ORG)}
     for spec in BUILTIN_TEMPLATES:
         template = existing.get(spec.name)
         if template is not None and template.generator_version == GENERATOR_VERSION:

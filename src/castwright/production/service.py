@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from castwright.db.base import utcnow
@@ -19,6 +18,7 @@ from castwright.models.production import JobState, Production
 from castwright.models.speech import Speech, SpeechStatus
 from castwright.production.effects import EFFECTS
 from castwright.production.mastering import mastering_preset
+from castwright.production.repository import ProductionRepository
 from castwright.production.templates import TemplateService
 from castwright.production.timeline import (
     SpeechPiece,
@@ -130,6 +130,7 @@ class ProductionService:
         self.session = session
         self.org_id = org_id
         self.templates = TemplateService(runtime, session, org_id)
+        self.repo = ProductionRepository(session)
 
     def check(self, request: MixRequest) -> tuple[list[str], Speech | None]:
         """Every check that needs no audio; returns warnings and the speech when given."""
@@ -207,13 +208,7 @@ class ProductionService:
         dedupe_key = hashlib.sha256(
             json.dumps(request.as_json(), sort_keys=True, default=str).encode()
         ).hexdigest()
-        existing = self.session.scalars(
-            select(Production).where(
-                Production.org_id == self.org_id,
-                Production.dedupe_key == dedupe_key,
-                Production.status.in_(JobState.UNFINISHED),
-            )
-        ).first()
+        existing = self.repo.unfinished_with_key(self.org_id, dedupe_key)
         if existing is not None:
             return existing
         production = self._new(request, dedupe_key, speech, warnings)
@@ -275,11 +270,7 @@ class ProductionService:
         return script.project_name, script.module_name, script.script_name, script.metadata_
 
     def get(self, production_id: str) -> Production:
-        production = self.session.scalars(
-            select(Production).where(
-                Production.id == production_id, Production.org_id == self.org_id
-            )
-        ).first()
+        production = self.repo.get(self.org_id, production_id)
         if production is None:
             raise NotFound(
                 f"Production {production_id} not found",
@@ -288,17 +279,7 @@ class ProductionService:
         return production
 
     def find(self, filters: dict[str, str]) -> list[Production]:
-        columns = {
-            "projectName": Production.project_name,
-            "moduleName": Production.module_name,
-            "scriptName": Production.script_name,
-            "scriptId": Production.script_id,
-        }
-        query = select(Production).where(Production.org_id == self.org_id)
-        for name, value in filters.items():
-            if value:
-                query = query.where(columns[name] == value)
-        return list(self.session.scalars(query.order_by(Production.created_at.desc())))
+        return list(self.repo.matching(self.org_id, filters))
 
     def delete(self, production_id: str) -> None:
         production = self.get(production_id)

@@ -16,6 +16,11 @@ class TemplateRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def owned_by(self, org_id: str) -> Sequence[SoundTemplate]:
+        return self.session.scalars(
+            select(SoundTemplate).where(SoundTemplate.org_id == org_id)
+        ).all()
+
     def visible(self, org_id: str) -> Sequence[SoundTemplate]:
         query = select(SoundTemplate).where(SoundTemplate.org_id.in_([org_id, BUILTIN_ORG]))
         return self.session.scalars(query.order_by(SoundTemplate.name)).all()
