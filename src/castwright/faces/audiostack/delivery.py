@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from castwright.audio.presets import list_presets
@@ -16,6 +15,7 @@ from castwright.faces.audiostack.envelope import envelope
 from castwright.faces.audiostack.production_objects import encoding_object
 from castwright.faces.audiostack.wire import WireModel
 from castwright.faces.deps import authenticate, get_runtime
+from castwright.faces.jobs import create_then_answer
 from castwright.models.production import JobState
 from castwright.runtime import Runtime
 
@@ -98,12 +98,10 @@ async def encode(
             encoding = EncodeService(runtime, session, principal.org_id).create(body.request())
             return encoding.id, encoding.job_id
 
-    encoder_id, job_id = await run_in_threadpool(create)
-    if job_id and runtime.queue is not None:
-        await runtime.queue.wait(job_id, runtime.settings.jobs.sync_wait_seconds)
-    return await run_in_threadpool(
-        _encoding_response, request, runtime, principal.org_id, encoder_id
-    )
+    def answer(encoder_id: str) -> JSONResponse:
+        return _encoding_response(request, runtime, principal.org_id, encoder_id)
+
+    return await create_then_answer(runtime, create, answer)
 
 
 @router.get("/delivery/encoder/presets", summary="Encoder and loudness presets")

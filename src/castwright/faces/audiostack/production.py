@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from castwright.auth.service import Principal
@@ -14,6 +13,7 @@ from castwright.faces.audiostack.envelope import envelope
 from castwright.faces.audiostack.production_objects import production_object, template_object
 from castwright.faces.audiostack.wire import WireModel
 from castwright.faces.deps import authenticate, get_runtime
+from castwright.faces.jobs import create_then_answer
 from castwright.models.production import JobState
 from castwright.production.mastering import PRESETS
 from castwright.production.service import MixRequest, ProductionService
@@ -99,12 +99,10 @@ async def _create(
             )
             return production.id, production.job_id
 
-    production_id, job_id = await run_in_threadpool(create)
-    if job_id and runtime.queue is not None:
-        await runtime.queue.wait(job_id, runtime.settings.jobs.sync_wait_seconds)
-    return await run_in_threadpool(
-        _production_response, request, runtime, principal.org_id, production_id, alias
-    )
+    def answer(production_id: str) -> JSONResponse:
+        return _production_response(request, runtime, principal.org_id, production_id, alias)
+
+    return await create_then_answer(runtime, create, answer)
 
 
 @router.post("/production/mix", summary="Create a mix (production)")

@@ -16,6 +16,7 @@ from castwright.faces.audiostack.envelope import envelope
 from castwright.faces.audiostack.serializers import speech_object, speech_pending
 from castwright.faces.audiostack.wire import WireModel, parse_bool
 from castwright.faces.deps import authenticate, get_runtime
+from castwright.faces.jobs import create_then_answer
 from castwright.models.speech import SpeechStatus
 from castwright.runtime import Runtime
 from castwright.speeches.planning import SectionOverride, TtsOptions
@@ -117,18 +118,12 @@ async def _create(
             )
             return speech.id, speech.job_id
 
-    speech_id, job_id = await run_in_threadpool(create)
-    if body.sync and job_id and runtime.queue is not None:
-        await runtime.queue.wait(job_id, runtime.settings.jobs.sync_wait_seconds)
-    return await run_in_threadpool(
-        _speech_response,
-        request,
-        runtime,
-        principal.org_id,
-        speech_id,
-        body.public,
-        body.warnings(),
-    )
+    def answer(speech_id: str) -> JSONResponse:
+        return _speech_response(
+            request, runtime, principal.org_id, speech_id, body.public, body.warnings()
+        )
+
+    return await create_then_answer(runtime, create, answer, wait=body.sync)
 
 
 @router.post("/speech/tts", summary="Create a text-to-speech resource")
