@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any, Literal
@@ -47,8 +48,15 @@ class SpeechSettings(BaseModel):
     engines: list[str] | None = None  # None: every installed engine
     enable_fake_engine: bool = False
     chunk_chars: int = 400
+    # Processes one long section's synthesis may use (forked helpers, see speech/fanout.py);
+    # 0: one per core. 1 keeps every render in its worker process.
+    render_processes: int = Field(default=0, ge=0)
     preview_max_chars: int = 250
     voice_aliases: list[VoiceAlias] = Field(default_factory=list)
+
+    @property
+    def effective_render_processes(self) -> int:
+        return self.render_processes or os.cpu_count() or 1
 
 
 class JobSettings(BaseModel):

@@ -10,7 +10,7 @@ import hashlib
 import json
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +20,9 @@ from castwright.audio import AudioBuffer, AudioChunk
 from castwright.audio.wav import pcm16, wav_from_pcm16
 from castwright.dsp import concatenate, fade_edges, pad, resample, to_mono
 from castwright.errors import Invalid
+from castwright.speech.engines.base import Engine, SynthesisParams
 from castwright.speech.engines.registry import EngineRegistry
+from castwright.speech.fanout import spread
 from castwright.speech.text.chunking import chunk_text
 from castwright.speech.text.document import Break, Marker, Placeholder, Prosody, Section, Text
 from castwright.speech.text.normalise import interpret, normalise
@@ -32,13 +34,17 @@ __all__ = [
     "RenderedSection",
     "RenderedWav",
     "SectionPlan",
+    "SpeechPiece",
     "SpeechRun",
+    "WorkItem",
     "prepare_segments",
     "render_plan",
     "render_plans",
     "render_section",
     "render_section_wav",
+    "synthesis_work",
     "synthesize_chunks",
+    "synthesize_work",
 ]
 
 # Bump when the renderer changes in a way that changes audio: it is part of every cache key.
@@ -163,20 +169,23 @@ class SectionPlan:
         return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
 
 
-def synthesize_chunks(
-    plan: SectionPlan, engines: EngineRegistry, chunk_chars: int
-) -> Iterator[AudioChunk]:
-    """Audio piece by piece (a sentence or a pause), in order, at the engine's rate."""
-    engine = engines.get(plan.voice.engine)
-    rate = _FALLBACK_RATE  # pauses take the rate of the speech before them
+@dataclass(frozen=True)
+class SpeechPiece:
+    """One engine call: a sentence-sized piece of a speech run, with its parameters."""
+
+    text: str
+    params: SynthesisParams
+
+
+WorkItem = SpeechPiece | Pause | MarkerPoint
+
+
+def synthesis_work(plan: SectionPlan, chunk_chars: int) -> list[WorkItem]:
+    """The engine calls and pauses a section takes, in order. Cheap: no synthesis."""
+    work: list[WorkItem] = []
     for segment in plan.segments:
-        if isinstance(segment, MarkerPoint):
-            marker = {"kind": segment.kind, "name": segment.name, "id": segment.id}
-            yield AudioChunk(AudioBuffer.silence(0.0, rate), meta={"marker": marker})
-            continue
-        if isinstance(segment, Pause):
-            if segment.seconds > 0:
-                yield AudioChunk(AudioBuffer.silence(segment.seconds, rate))
+        if not isinstance(segment, SpeechRun):
+            work.append(segment)
             continue
         params = plan.voice.params(
             speed=plan.speed,
@@ -184,13 +193,41 @@ def synthesize_chunks(
             pitch=segment.prosody.pitch,
             volume=segment.prosody.volume,
         )
-        for piece in chunk_text(segment.text, max_chars=chunk_chars):
-            audio = engine.synthesize(piece, plan.voice.engine_voice_id, params)
+        work.extend(SpeechPiece(p, params) for p in chunk_text(segment.text, chunk_chars))
+    return work
+
+
+def synthesize_work(
+    work: Iterable[WorkItem], engine: Engine, voice_id: str
+) -> Iterator[AudioChunk]:
+    """Audio piece by piece (a sentence or a pause), in order, at the engine's rate."""
+    rate = _FALLBACK_RATE  # pauses take the rate of the speech before them
+    for item in work:
+        if isinstance(item, MarkerPoint):
+            marker = {"kind": item.kind, "name": item.name, "id": item.id}
+            yield AudioChunk(AudioBuffer.silence(0.0, rate), meta={"marker": marker})
+        elif isinstance(item, Pause):
+            if item.seconds > 0:
+                yield AudioChunk(AudioBuffer.silence(item.seconds, rate))
+        else:
+            audio = engine.synthesize(item.text, voice_id, item.params)
             rate = audio.sample_rate
-            yield AudioChunk(fade_edges(to_mono(audio)), text=piece)
+            yield AudioChunk(fade_edges(to_mono(audio)), text=item.text)
+
+
+def synthesize_chunks(
+    plan: SectionPlan, engines: EngineRegistry, chunk_chars: int
+) -> Iterator[AudioChunk]:
+    """Audio piece by piece (a sentence or a pause), in order, at the engine's rate."""
+    engine = engines.get(plan.voice.engine)
+    return synthesize_work(synthesis_work(plan, chunk_chars), engine, plan.voice.engine_voice_id)
 
 
 _FALLBACK_RATE = 22050
+
+
+def _chars(item: WorkItem) -> int:
+    return len(item.text) if isinstance(item, SpeechPiece) else 0
 
 
 @dataclass(frozen=True)
@@ -247,17 +284,29 @@ class RenderedWav:
 
 
 def render_section_wav(
-    plan: SectionPlan, engines: EngineRegistry, sample_rate: int | None, chunk_chars: int = 400
+    plan: SectionPlan,
+    engines: EngineRegistry,
+    sample_rate: int | None,
+    chunk_chars: int = 400,
+    processes: int = 1,
 ) -> RenderedWav:
     """The section as 16-bit WAV bytes, converted chunk by chunk while the next is synthesised.
 
     Synthesis runs ahead in its own thread (espeak-ng and the subprocess engines release the
     GIL) so joining and 16-bit conversion overlap it instead of following it: make bench had
-    them at a fifth of the render when done afterwards.
+    them at a fifth of the render when done afterwards. A long section's synthesis is spread
+    over up to ``processes`` processes (see fanout.py); call this on a thread that may fork.
     """
     half = plan.padding_seconds / 2
     markers: list[dict[str, object]] = []
-    synthesised = _run_ahead(synthesize_chunks(plan, engines, chunk_chars))
+    engine = engines.get(plan.voice.engine)
+    voice_id = plan.voice.engine_voice_id
+
+    def synthesise(work: Sequence[WorkItem]) -> Iterator[AudioChunk]:
+        return synthesize_work(work, engine, voice_id)
+
+    work = synthesis_work(plan, chunk_chars)
+    synthesised = _run_ahead(spread(work, _chars, synthesise, processes))
     frames: list[npt.NDArray[np.int16]] = []
     waiting: list[AudioBuffer] = []  # pauses before the first speech fixes the native rate
     rate = sample_rate

@@ -100,7 +100,11 @@ def _render_section(
         duration, sample_rate = cached.duration, cached.sample_rate
     else:
         rendered = render_section_wav(
-            plan, runtime.engines, settings.sample_rate, settings.chunk_chars
+            plan,
+            runtime.engines,
+            settings.sample_rate,
+            settings.chunk_chars,
+            settings.effective_render_processes,
         )
         markers = rendered.markers
         runtime.blobs.put_bytes(blob_key, rendered.data)
