@@ -513,7 +513,7 @@ def profile_jobs(inputs: _Inputs, work: Path) -> list[tuple[str, float, float]]:
     from castwright.audio.presets import encoder_preset, loudness_preset
     from castwright.audio.wav import decode_wav, encode_wav
     from castwright.delivery.tasks import _encode_to_target
-    from castwright.dsp import integrated_loudness, loudness_range, true_peak
+    from castwright.dsp import loudness_range
     from castwright.production.mastering import mastering_preset
     from castwright.production.mixer import render_mix
 
@@ -521,15 +521,19 @@ def profile_jobs(inputs: _Inputs, work: Path) -> list[tuple[str, float, float]]:
     settings, target = encoder_preset(ENCODER_PRESET), loudness_preset(LOUDNESS_PRESET)
     stored = work / "profile-mix.wav"
 
+    mastered: dict[str, float] = {}
+
     def mix_job() -> None:  # production.tasks.produce_mix, without the database
         speech = decode_wav(inputs.speech.read_bytes())
         segments = {s: decode(p) for s, p in inputs.segments.items()}
         result = render_mix([(speech, inputs.speech_at)], segments, inputs.layout, preset)
         stored.write_bytes(encode_wav(result.mix))
+        mastered.update(result.loudness)
 
     def encode_job() -> None:  # delivery.tasks.encode_production, without the database
-        _, delivered = _encode_to_target(decode(stored), settings, target)
-        integrated_loudness(delivered), true_peak(delivered), loudness_range(delivered)
+        level = (mastered["integrated"], mastered["truePeak"])
+        delivered = _encode_to_target(decode(stored), settings, target, level)
+        loudness_range(delivered.audio)
 
     results = []
     for job in (mix_job, encode_job):

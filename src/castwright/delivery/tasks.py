@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from castwright.jobs.registry import job_handler
 from castwright.models.production import Encoding, JobState, Production
 from castwright.runtime import Runtime
 
-__all__ = ["encode_production"]
+__all__ = ["Delivered", "encode_production"]
 
 
 # The delivered file is judged decoded, and made again while it misses its target: further
@@ -30,9 +31,26 @@ _NORMALISE_TOLERANCE_LU = 0.05  # tight, so the corrections between passes act o
 _PASSES = 6
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """The encoded file, what it decodes to, and that decoded audio's loudness and true peak."""
+
+    data: bytes
+    audio: AudioBuffer
+    loudness: float
+    true_peak: float
+
+
+def _meets(loudness: float, peak: float, target: LoudnessTarget, ceiling: float) -> bool:
+    return abs(target.lufs - loudness) <= _LOUDNESS_AIM_LU and peak <= ceiling
+
+
 def _encode_to_target(
-    audio: AudioBuffer, settings: EncoderSettings, target: LoudnessTarget | None
-) -> tuple[bytes, AudioBuffer]:
+    audio: AudioBuffer,
+    settings: EncoderSettings,
+    target: LoudnessTarget | None,
+    source_level: tuple[float, float] | None = None,
+) -> Delivered:
     """The encoded file and what it decodes to, meeting ``target`` as decoded.
 
     The loudness is set on the programme at the output's own channels and rate (a mono
@@ -41,32 +59,55 @@ def _encode_to_target(
     ceiling (by over a decibel at MP3's lowest rates). While the file misses, the aim and the
     limiter's ceiling are corrected by what was measured and the programme is encoded again;
     the closest pass that holds the ceiling is kept.
+
+    ``source_level`` (integrated LUFS, true peak dBTP) is what the mix job measured on its
+    master. A master already on target and under the codec's headroom is encoded as it is:
+    normalising it again would only spend a meter and a limiter pass to change nothing. The
+    decoded file is checked all the same, and corrected like any other when it misses.
     """
+    # A downmix changes the loudness (mono reads 3 LU under its stereo source).
+    same_channels = settings.channels == audio.channels
     audio = conform(audio, settings)
     if target is None:
         data = encode(audio, settings)
-        return data, decode(data)
+        delivered = decode(data)
+        return Delivered(data, delivered, integrated_loudness(delivered), true_peak(delivered))
     lufs = target.lufs
     ceiling = target.true_peak_dbtp - (0.0 if settings.lossless else _LOSSY_HEADROOM_DB)
-    best: tuple[tuple[bool, float], bytes, AudioBuffer] | None = None
+    as_it_is = same_channels and source_level is not None and _meets(*source_level, target, ceiling)
+    best: tuple[tuple[bool, float], Delivered] | None = None
     for _ in range(_PASSES):
-        programme = normalise_loudness(audio, lufs, ceiling, tolerance_lu=_NORMALISE_TOLERANCE_LU)
+        programme = (
+            audio
+            if as_it_is
+            else normalise_loudness(audio, lufs, ceiling, tolerance_lu=_NORMALISE_TOLERANCE_LU)
+        )
+        as_it_is = False
         data = encode(programme, settings)
         delivered = decode(data)
         loudness, peak = integrated_loudness(delivered), true_peak(delivered)
         if not math.isfinite(loudness):
-            return data, delivered  # silence: there is no loudness to set
+            return Delivered(data, delivered, loudness, peak)  # silence: no loudness to set
         miss, over = target.lufs - loudness, peak - target.true_peak_dbtp
         score = (over > 0, abs(miss))  # the ceiling first, then the loudness
         if best is None or score < best[0]:
-            best = (score, data, delivered)
+            best = (score, Delivered(data, delivered, loudness, peak))
         if over <= 0 and abs(miss) <= _LOUDNESS_AIM_LU:
             break
         if over > 0:
             ceiling -= over + _PEAK_MARGIN_DB
         lufs += miss
     assert best is not None
-    return best[1], best[2]
+    return best[1]
+
+
+def _mastered_level(production: Production) -> tuple[float, float] | None:
+    """The mix's own loudness and true peak, as the mix job measured them, if it did."""
+    level = production.loudness or {}
+    loudness, peak = level.get("integrated"), level.get("truePeak")
+    if isinstance(loudness, int | float) and isinstance(peak, int | float):
+        return float(loudness), float(peak)
+    return None
 
 
 def _mark_failed(runtime: Runtime, session: Session, encoding_id: str, reason: str) -> None:
@@ -89,7 +130,8 @@ def encode_production(runtime: Runtime, session: Session, encoding_id: str) -> N
     with runtime.blobs.local_copy(mix["blobKey"]) as path:
         audio = decode(path)
     # Measured on the delivered file itself, decoded: what the listener will get.
-    data, delivered = _encode_to_target(audio, settings, target)
+    result = _encode_to_target(audio, settings, target, _mastered_level(production))
+    data, delivered = result.data, result.audio
     extension = settings.format
     blob_key = f"orgs/{encoding.org_id}/encodings/{encoding.id}.{extension}"
     runtime.blobs.put_bytes(blob_key, data)
@@ -109,8 +151,8 @@ def encode_production(runtime: Runtime, session: Session, encoding_id: str) -> N
     encoding.blob_key, encoding.file_id = blob_key, file.id
     encoding.duration = round(delivered.duration, 3)
     encoding.loudness = {
-        "integrated": round(integrated_loudness(delivered), 2),
-        "truePeak": round(true_peak(delivered), 2),
+        "integrated": round(result.loudness, 2),
+        "truePeak": round(result.true_peak, 2),
         "range": round(loudness_range(delivered), 2),
     }
     encoding.status, encoding.finished_at = JobState.COMPLETED, utcnow()

@@ -13,6 +13,7 @@ from castwright.dsp.loudness import (
     loudness_range,
     measure_loudness,
     normalise_loudness,
+    normalise_loudness_measured,
 )
 from castwright.dsp.mixdown import Layer, mix
 from castwright.dsp.truepeak import true_peak
@@ -45,6 +46,7 @@ __all__ = [
     "measure_loudness",
     "mix",
     "normalise_loudness",
+    "normalise_loudness_measured",
     "pad",
     "peaking",
     "resample",

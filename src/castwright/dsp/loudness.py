@@ -26,6 +26,7 @@ __all__ = [
     "loudness_range",
     "measure_loudness",
     "normalise_loudness",
+    "normalise_loudness_measured",
     "true_peak",
 ]
 
@@ -203,6 +204,30 @@ def normalise_loudness(
     lookahead: float = 0.005,
     release: float = 0.08,
 ) -> AudioBuffer:
+    """Gain the whole programme to ``target_lufs`` under the ceiling (see
+    :func:`normalise_loudness_measured`, which also returns the loudness it reached)."""
+    normalised, _ = normalise_loudness_measured(
+        buffer,
+        target_lufs,
+        true_peak_ceiling_dbtp,
+        tolerance_lu=tolerance_lu,
+        max_passes=max_passes,
+        lookahead=lookahead,
+        release=release,
+    )
+    return normalised
+
+
+def normalise_loudness_measured(
+    buffer: AudioBuffer,
+    target_lufs: float,
+    true_peak_ceiling_dbtp: float = -1.0,
+    *,
+    tolerance_lu: float = 0.2,
+    max_passes: int = 12,
+    lookahead: float = 0.005,
+    release: float = 0.08,
+) -> tuple[AudioBuffer, float]:
     """Gain the whole programme to ``target_lufs``, limiting so the true peak stays at or below
     ``true_peak_ceiling_dbtp``.
 
@@ -213,16 +238,19 @@ def normalise_loudness(
     target), the limiter switches to its fastest release and look-ahead, trading some
     transparency for the loudness the target asks for. When the target still cannot be reached
     the closest pass is returned; the ceiling always holds. Silence is returned unchanged.
+
+    Also returns the integrated loudness of the result (measured before the final touch-up,
+    which trims overs of hundredths of a dB and moves the loudness by less than 0.01 LU).
     """
     if max_passes < 1:
         raise ValueError("max_passes must be at least 1")
     measured = integrated_loudness(buffer)
     if not math.isfinite(measured):
-        return buffer
+        return buffer, measured
     rate, source = buffer.sample_rate, buffer.samples
     peaks = frame_true_peaks(source)  # measured once: peaks scale with the gain
     gain_db = target_lufs - measured
-    best: tuple[float, npt.NDArray[np.float32], tuple[float, float, float]] | None = None
+    best: tuple[float, npt.NDArray[np.float32], tuple[float, float, float], float] | None = None
     previous: tuple[float, float] | None = None
     for _ in range(max_passes):
         scale = 10.0 ** (gain_db / 20.0)
@@ -233,7 +261,7 @@ def normalise_loudness(
         loudness = integrated_loudness(AudioBuffer(draft, rate))
         error = target_lufs - loudness
         if best is None or abs(error) < best[0]:
-            best = (abs(error), draft, settings)
+            best = (abs(error), draft, settings, loudness)
         if abs(error) <= tolerance_lu:
             break
         slope = None
@@ -254,5 +282,5 @@ def normalise_loudness(
         gain_db += error / (1.0 if slope is None else min(1.0, max(0.05, slope)))
     assert best is not None
     # Only the chosen draft is checked (and touched up) on the oversampled output.
-    _, draft, settings = best
-    return AudioBuffer(limit_samples(draft, rate, *settings), rate)
+    _, draft, settings, reached = best
+    return AudioBuffer(limit_samples(draft, rate, *settings), rate), reached

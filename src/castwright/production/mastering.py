@@ -25,7 +25,9 @@ class MasteringPreset:
     speech_compression: tuple[float, float] | None = (-22.0, 3.0)  # threshold dBFS, ratio
     deess_db: float = 0.0  # sibilance reduction; 0 = off
     target_lufs: float | None = -16.0  # None: no loudness normalisation
-    true_peak_dbtp: float = -1.0
+    # Half a dB under the delivery presets' -1 dBTP: a lossy encode lifts peaks, and a master
+    # with that headroom goes through the encoder as it is instead of being limited again.
+    true_peak_dbtp: float = -1.5
 
 
 PRESETS: dict[str, MasteringPreset] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from castwright.dsp import (
     integrated_loudness,
     limit,
     mix,
-    normalise_loudness,
+    normalise_loudness_measured,
     resample,
     true_peak,
 )
@@ -90,6 +91,17 @@ def _level(buffer: AudioBuffer) -> float:
     return measured if np.isfinite(measured) else _SILENT_LUFS
 
 
+def _voice(
+    speech: list[tuple[AudioBuffer, float]], length: float, preset: MasteringPreset
+) -> tuple[AudioBuffer, AudioBuffer, float]:
+    """The cleaned-up voice, the same on the mix's channels, and that speech bus's level."""
+    voice = _speech_chain(_speech_bus(speech, length), preset)
+    speech_bus = voice  # a mono voice goes on both channels at its own level, as prepared()
+    if voice.channels != MIX_CHANNELS:
+        speech_bus = AudioBuffer(np.repeat(voice.samples, MIX_CHANNELS, axis=0), MIX_RATE)
+    return voice, speech_bus, _level(speech_bus)
+
+
 def render_mix(
     speech: list[tuple[AudioBuffer, float]],
     segments: dict[str, AudioBuffer],
@@ -98,15 +110,17 @@ def render_mix(
 ) -> MixResult:
     """``speech``: each section's audio and its start; ``segments``: template audio by name."""
     frames = round(layout.length * MIX_RATE)
-    voice = _speech_chain(_speech_bus(speech, layout.length), preset)
-    speech_bus = voice  # a mono voice goes on both channels at its own level, as prepared()
-    if voice.channels != MIX_CHANNELS:
-        speech_bus = AudioBuffer(np.repeat(voice.samples, MIX_CHANNELS, axis=0), MIX_RATE)
-    beds = [(_bed_audio(prepared(segments[b.segment]), b), b.start, 0.0) for b in layout.beds]
-    music_bus = mix(beds, layout.length, MIX_RATE, MIX_CHANNELS)
+    # The voice's clean-up and the music beds are independent until the ducking: the voice
+    # runs on a second thread (the filters and FFTs release the GIL) while the beds are laid.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="castwright-voice") as pool:
+        voice_job = pool.submit(_voice, speech, layout.length, preset)
+        beds = [(_bed_audio(prepared(segments[b.segment]), b), b.start, 0.0) for b in layout.beds]
+        music_bus = mix(beds, layout.length, MIX_RATE, MIX_CHANNELS)
+        music_level = _level(music_bus) if beds else _SILENT_LUFS
+        voice, speech_bus, speech_level = voice_job.result()
     if beds:
         # Beds sit a fixed distance under the voice, whatever level the source files have.
-        offset = _level(speech_bus) + preset.music_level_db - _level(music_bus)
+        offset = speech_level + preset.music_level_db - music_level
         music_bus = gain(music_bus, float(10 ** (offset / 20)))
         if preset.duck_depth_db > 0:
             music_bus = duck(
@@ -128,11 +142,14 @@ def render_mix(
         silence = np.zeros((MIX_CHANNELS, programme.frames - audible), np.float32)
         programme = AudioBuffer(np.concatenate([faded.samples, silence], axis=1), MIX_RATE)
     if preset.target_lufs is not None:
-        programme = normalise_loudness(programme, preset.target_lufs, preset.true_peak_dbtp)
+        programme, loudness = normalise_loudness_measured(
+            programme, preset.target_lufs, preset.true_peak_dbtp
+        )
     else:  # "none": a plain sum, protected from clipping only
         programme = limit(programme, preset.true_peak_dbtp)
+        loudness = integrated_loudness(programme)
     measured = {
-        "integrated": round(_level(programme), 2),
+        "integrated": round(loudness if np.isfinite(loudness) else _SILENT_LUFS, 2),
         "truePeak": round(true_peak(programme), 2),
     }
     return MixResult(programme, speech_bus, measured)
