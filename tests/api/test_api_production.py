@@ -239,6 +239,8 @@ def test_validate_checks_everything_and_renders_nothing(
     assert checked["validation"] == {"valid": True, "errors": [], "warnings": []}
     again = ok(client.get(f"/production/mix/{checked['productionId']}"))
     assert (again["files"], again["validation"]) == ([], checked["validation"])
+    listed = ok(client.get("/production/mixes", params={"scriptId": again["scriptId"]}))
+    assert checked["productionId"] not in [m["productionId"] for m in listed["productionIds"]]
 
     for bad, field in [
         (good | {"soundTemplate": "no-such-template"}, "soundTemplate"),

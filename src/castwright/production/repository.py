@@ -38,7 +38,10 @@ class ProductionRepository:
         ).first()
 
     def matching(self, org_id: str, filters: dict[str, str]) -> Sequence[Production]:
-        query = select(Production).where(Production.org_id == org_id)
+        """The organisation's mixes; validation-only runs are not mixes and are left out."""
+        query = select(Production).where(
+            Production.org_id == org_id, Production.validate_only.is_(False)
+        )
         for name, value in filters.items():
             if value:
                 query = query.where(_FILTER_COLUMNS[name] == value)
