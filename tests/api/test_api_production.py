@@ -410,6 +410,20 @@ def test_section_properties_move_the_speech(
     assert padded.length == pytest.approx(baseline.length + 1.0, abs=LENGTH_TOLERANCE)
 
 
+def test_validation_counts_the_media_and_effects_a_mix_inserts(
+    client: httpx.Client, tagged: dict[str, Any], media_file: str
+) -> None:
+    speech_alone = sum(s.duration for s in sections_of(tagged))
+    body = {"speechId": tagged["speechId"], "mediaFiles": {"m1": media_file}}
+    # Room for the speech alone, not for the speech with its 2 s of media and its ding.
+    tight = body | {"timelineProperties": {"forceLength": round(speech_alone + 1.0, 2)}}
+    found = ok(client.post("/production/validate", json=tight))["validation"]
+    assert not found["valid"]
+    assert found["errors"][0].startswith("timelineProperties.forceLength"), found
+    roomy = body | {"timelineProperties": {"forceLength": round(speech_alone + 6.0, 2)}}
+    assert ok(client.post("/production/validate", json=roomy))["validation"]["valid"]
+
+
 def test_sections_lie_over_their_segments_with_effects_and_media_inserted(
     client: httpx.Client, tagged: dict[str, Any], tones: str, media_file: str
 ) -> None:

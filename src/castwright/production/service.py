@@ -16,7 +16,7 @@ from castwright.files.service import FileService
 from castwright.jobs.submit import submit_job
 from castwright.models.production import JobState, Production
 from castwright.models.speech import Speech, SpeechStatus
-from castwright.production.effects import EFFECTS
+from castwright.production.effects import EFFECTS, effect_audio
 from castwright.production.mastering import mastering_preset
 from castwright.production.repository import ProductionRepository
 from castwright.production.templates import TemplateService
@@ -94,8 +94,11 @@ def _first_combination(speech: Speech) -> list[dict[str, Any]]:
     return sections
 
 
-def speech_pieces(speech: Speech, overrides: dict[str, Any]) -> list[SpeechPiece]:
-    """The speech's sections as the timeline sees them (first audience combination)."""
+def speech_pieces(
+    speech: Speech, overrides: dict[str, Any], inserted: dict[str, float] | None = None
+) -> list[SpeechPiece]:
+    """The speech's sections as the timeline sees them (first audience combination), each
+    lengthened by the seconds of media and effects ``inserted`` at its tags."""
     pieces, seen = [], set()
     for section in speech.sections:
         if section["sectionName"] in seen:
@@ -109,7 +112,7 @@ def speech_pieces(speech: Speech, overrides: dict[str, Any]) -> list[SpeechPiece
             SpeechPiece(
                 section["sectionName"],
                 section.get("parentSectionName"),
-                float(section["duration"]),
+                float(section["duration"]) + (inserted or {}).get(section["sectionName"], 0.0),
                 segment,
             )
         )
@@ -160,7 +163,7 @@ class ProductionService:
                 )
             warnings = self._check_markers(speech, request)
             layout = layout_timeline(
-                speech_pieces(speech, request.sections),
+                speech_pieces(speech, request.sections, self._inserted_seconds(speech, request)),
                 lengths,
                 sections,
                 timeline,
@@ -181,6 +184,25 @@ class ProductionService:
                         raise Invalid(message, field=where)
                     warnings.append(f"{where}: {message}; skipped")
         return warnings
+
+    def _inserted_seconds(self, speech: Speech, request: MixRequest) -> dict[str, float]:
+        """Per section, how much audio its media and fx tags add (the mix inserts it in the
+        speech, so the timeline check must count it). A file not yet probed counts as 0 s;
+        the mix job checks the timeline again on the real audio."""
+        files = FileService(self.runtime, self.session, self.org_id)
+        added: dict[str, float] = {}
+        for section in _first_combination(speech):
+            for marker in section.get("markers") or []:
+                chosen = marker_choice(marker, request)
+                if not chosen:
+                    continue
+                if chosen.lower() in EFFECTS:
+                    seconds = effect_audio(chosen).duration
+                else:
+                    seconds = files.get(chosen).duration or 0.0
+                name = section["sectionName"]
+                added[name] = added.get(name, 0.0) + seconds
+        return added
 
     def _check_media(self, request: MixRequest) -> None:
         files = FileService(self.runtime, self.session, self.org_id)
