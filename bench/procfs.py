@@ -32,13 +32,17 @@ def process_tree(pid: int) -> list[int]:
     return tree
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of one process, 0 if it is gone."""
+def cpu_seconds(pid: int, with_children: bool = False) -> float:
+    """User plus system CPU time of one process (every thread it has had, ended ones too), 0
+    if it is gone; ``with_children`` adds its ended children that it has waited for."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / _TICKS
+    ticks = int(fields[11]) + int(fields[12])
+    if with_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / _TICKS
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,11 @@ class Sched:
 def sched(pid: int) -> Sched:
     """Summed over the process's threads from /proc/<pid>/task/*/schedstat. Where the kernel
     keeps no schedstat, on-CPU time comes from /proc/<pid>/stat and waiting is NaN.
+
+    schedstat only covers live threads, so on-CPU time is at least /proc/<pid>/stat's user +
+    system time, which keeps that of ended threads and of reaped children (a render's
+    synthesis thread and the helpers it forks end before a benchmark reads them). Their
+    waiting time is lost with them: waiting is a lower bound.
     """
     on_cpu = waiting = 0
     counted = 0
@@ -72,8 +81,8 @@ def sched(pid: int) -> Sched:
         waiting += int(queued)
         counted += 1
     if not counted:
-        return Sched(cpu_seconds(pid), math.nan)
-    return Sched(on_cpu / 1e9, waiting / 1e9)
+        return Sched(cpu_seconds(pid, with_children=True), math.nan)
+    return Sched(max(on_cpu / 1e9, cpu_seconds(pid, with_children=True)), waiting / 1e9)
 
 
 def tree_sched(pid: int) -> dict[int, Sched]:

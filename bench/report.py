@@ -111,7 +111,10 @@ def throughput_section(r: Results) -> list[str]:
         f"{runs} timed runs of each after one untimed pass, alternating; rates are medians. "
         "The target is on wall time. CPU columns (medians, from `/proc/<pid>/task/*/schedstat`: "
         "this process for the engine, the worker processes for the API) separate the work "
-        "itself from time spent runnable but waiting for a CPU that other processes held.",
+        "itself from time spent runnable but waiting for a CPU that other processes held. "
+        "The server spreads one long section's synthesis over the cores (forked helpers, "
+        "`speech.render_processes`, one per core by default), the baseline is one thread: "
+        "the wall-time ratio is what a user waits, the CPU ratio is the work each does.",
         "",
         *_table(
             [
