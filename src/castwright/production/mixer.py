@@ -66,13 +66,33 @@ def _bed_audio(segment: AudioBuffer, bed: Bed) -> AudioBuffer:
     return fitted
 
 
-def _speech_bus(speech: list[tuple[AudioBuffer, float]], length: float) -> AudioBuffer:
-    """The speech sections on the timeline at the mix rate: in mono when every section is mono
-    (the clean-up then runs once rather than on two identical channels, with the same result:
-    its filters work per channel and its detectors take the loudest channel), else in stereo."""
-    if all(audio.channels == 1 for audio, _ in speech):
-        return mix([(resample(a, MIX_RATE), at, 0.0) for a, at in speech], length, MIX_RATE, 1)
-    return mix([(prepared(a), at, 0.0) for a, at in speech], length, MIX_RATE, MIX_CHANNELS)
+def _speech_bus(
+    speech: list[tuple[AudioBuffer, float]], length: float, preset: MasteringPreset
+) -> AudioBuffer:
+    """The speech sections on the timeline, cleaned up, at the mix rate.
+
+    When every section is mono at one rate (one engine's output), the bus is laid and cleaned
+    up at that rate, in mono, and resampled once: espeak-ng's 22.05 kHz is under half the
+    mix's samples, and speech has nothing above its own Nyquist frequency for the filters to
+    act on. The clean-up's filters work per channel and its detectors take the loudest
+    channel, so mono gives what two identical channels would. Otherwise the bus is stereo at
+    the mix rate."""
+    rates = {audio.sample_rate for audio, _ in speech}
+    if len(rates) == 1 and all(audio.channels == 1 for audio, _ in speech):
+        (rate,) = rates
+        bus = mix([(a, at, 0.0) for a, at in speech], length, rate, 1)
+        return _exactly(resample(_speech_chain(bus, preset), MIX_RATE), length)
+    stereo = mix([(prepared(a), at, 0.0) for a, at in speech], length, MIX_RATE, MIX_CHANNELS)
+    return _speech_chain(stereo, preset)
+
+
+def _exactly(buffer: AudioBuffer, length: float) -> AudioBuffer:
+    """``buffer`` cut or padded with silence to the timeline's frame count at its rate."""
+    frames = round(length * buffer.sample_rate)
+    samples = buffer.samples[:, :frames]
+    if samples.shape[1] < frames:
+        samples = np.pad(samples, ((0, 0), (0, frames - samples.shape[1])))
+    return AudioBuffer(np.ascontiguousarray(samples), buffer.sample_rate)
 
 
 def _speech_chain(speech: AudioBuffer, preset: MasteringPreset) -> AudioBuffer:
@@ -95,7 +115,7 @@ def _voice(
     speech: list[tuple[AudioBuffer, float]], length: float, preset: MasteringPreset
 ) -> tuple[AudioBuffer, AudioBuffer, float]:
     """The cleaned-up voice, the same on the mix's channels, and that speech bus's level."""
-    voice = _speech_chain(_speech_bus(speech, length), preset)
+    voice = _speech_bus(speech, length, preset)
     speech_bus = voice  # a mono voice goes on both channels at its own level, as prepared()
     if voice.channels != MIX_CHANNELS:
         speech_bus = AudioBuffer(np.repeat(voice.samples, MIX_CHANNELS, axis=0), MIX_RATE)
