@@ -1,0 +1,1 @@
+"""Speech length prediction: per-voice models over espeak-ng's phonemes, no synthesis."""
