@@ -1,0 +1,1 @@
+"""Voice cloning: voices built from a speaker's recordings, kept per organisation."""

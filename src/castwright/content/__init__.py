@@ -1,0 +1,1 @@
+"""Content intelligence: recommendations for a text, and adverts written and edited."""

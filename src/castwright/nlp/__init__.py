@@ -1,0 +1,1 @@
+"""Language models: sentence embeddings, content classifiers, the advert writer."""
