@@ -1,0 +1,1 @@
+"""Neural voices on disk: the engines' public catalogues, downloads, the voices directory."""
