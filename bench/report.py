@@ -6,14 +6,20 @@ from dataclasses import dataclass
 
 from bench import files as transfer_bench
 from bench import production as production_bench
+from bench.carrierx import CarrierXResult, carrierx_section
+from bench.content import ContentResult, content_section
 from bench.files import MB, TransferResult
 from bench.machine import Machine
 from bench.memory import ProcessMemory
+from bench.predict import PredictResult, predict_section
 from bench.production import ProductionResult
 from bench.reads import ReadResult
+from bench.scaleout import ScaleoutResult, scaleout_section
 from bench.search import SLOW_MS, BackendResult, KindResult, SearchResult
 from bench.stats import median
+from bench.streaming import StreamingResult, streaming_section
 from bench.synthesis import POLL_SECONDS, LatencyResult, ThroughputResult
+from bench.voices_quality import VoiceQualityResult, voices_section
 
 __all__ = [
     "LATENCY_P50_MS",
@@ -51,6 +57,12 @@ class Results:
     transfer: TransferResult | None = None  # issue #3: benchmark 5
     search: SearchResult | None = None  # issue #3: benchmark 6
     production: ProductionResult | None = None  # issue #4: benchmark 7
+    streaming: StreamingResult | None = None  # issue #8: benchmark 8
+    carrierx: CarrierXResult | None = None  # issue #7: benchmark 9
+    voices: VoiceQualityResult | None = None  # issue #11: benchmark 12
+    content: ContentResult | None = None  # issue #6: benchmark 10
+    scaleout: ScaleoutResult | None = None  # issue #9: benchmark 11
+    predict: PredictResult | None = None  # issue #5: benchmark 13
 
 
 def _verdict(ok: bool) -> str:
@@ -787,8 +799,11 @@ def render(r: Results) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Issues #2 (sections 1 to 4), #3 (files: sections 5 and 6) and #4 (production: "
-        "section 7). Written by `make bench` "
+        "Issues #2 (sections 1 to 4), #3 (files: sections 5 and 6), #4 (production: "
+        "section 7), #8 (streaming: section 8), #7 (CarrierX: section 9), #6 (content and "
+        "cloning: section 10), #9 (scale-out: section 11), #11 (voice quality: section 12), "
+        "#5 (length prediction: section 13). "
+        "Written by `make bench` "
         "(`bench/run.py`); do not edit by hand, run it again.",
         "",
         *throughput_section(r),
@@ -802,6 +817,12 @@ def render(r: Results) -> str:
         *([*transfer_section(r.transfer), ""] if r.transfer else []),
         *([*search_section(r.search), ""] if r.search else []),
         *([*production_section(r.production), ""] if r.production else []),
+        *([*streaming_section(r.streaming), ""] if r.streaming else []),
+        *([*carrierx_section(r.carrierx), ""] if r.carrierx else []),
+        *([*content_section(r.content), ""] if r.content else []),
+        *([*scaleout_section(r.scaleout), ""] if r.scaleout else []),
+        *([*voices_section(r.voices), ""] if r.voices else []),
+        *([*predict_section(r.predict), ""] if r.predict else []),
         *machine_section(r),
         "",
         *method_section(r),

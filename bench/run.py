@@ -1,5 +1,5 @@
-"""`make bench`: run the benchmarks of issues #2 (1-4), #3 (5-6) and #4 (7); rewrite
-docs/benchmarks.md.
+"""`make bench`: run the benchmarks of issues #2 (1-4), #3 (5-6), #4 (7), #8 (8), #7 (9),
+#6 (10), #9 (11), #11 (12) and #5 (13); rewrite docs/benchmarks.md.
 
 .venv/bin/python -m bench.run [--quick] [--no-write] [--output PATH]
 """
@@ -18,15 +18,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
+from bench.carrierx import CarrierXResult, carrierx_tts
 from bench.client import Client
+from bench.content import ContentResult, content
 from bench.files import TransferResult, transfer
 from bench.machine import describe_machine
 from bench.memory import memory_of
+from bench.predict import PredictResult, predict_latency
 from bench.production import ProductionResult, production
 from bench.reads import ReadResult, measure_route
 from bench.report import Results, render
+from bench.scaleout import ScaleoutResult, scaleout
 from bench.search import SearchResult, search
 from bench.servers import ROOT, BareServer, CastwrightServer
+from bench.streaming import StreamingResult, streaming
 from bench.synthesis import (
     EngineBaseline,
     create_script,
@@ -35,6 +40,7 @@ from bench.synthesis import (
     post_speech,
     throughput,
 )
+from bench.voices_quality import VoiceQualityResult, voices_quality
 
 __all__ = ["main"]
 
@@ -97,6 +103,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.output == DOC:
             args.no_write = True  # quick figures never replace the real ones
     connections, warmup = 16, 1.0
+    stream_requests, stream_levels, stream_seconds = 30, (1, 2, 4, 8, 12, 16, 24, 32), 10.0
+    if args.quick:
+        stream_requests, stream_levels, stream_seconds = 5, (1, 2, 4), 2.0
+    cx_requests, cx_levels, cx_seconds = 20, (1, 2, 4, 8, 12, 16, 24, 32), 10.0
+    if args.quick:
+        cx_requests, cx_levels, cx_seconds = 3, (1, 2, 4), 2.0
+    recommend_requests, clone_minutes = 200, (1.0, 5.0)
+    if args.quick:
+        recommend_requests, clone_minutes = 20, (0.5, 1.0)
+    scaleout_jobs, scaleout_sequential = (12, 5) if args.quick else (48, 20)
 
     began = time.monotonic()
     load_before = os.getloadavg()[0]
@@ -183,6 +199,58 @@ def main(argv: list[str] | None = None) -> int:
 
         log(f"7. a one-minute production through the API and with ffmpeg, {runs} run(s)")
         made: ProductionResult = production(temp / "production", runs, log, on_cleanup=cleanup.add)
+
+        log("8. streaming speech through the OpenAI face")
+        streamed: StreamingResult = streaming(
+            temp / "streaming",
+            baseline,
+            requests=stream_requests,
+            levels=stream_levels,
+            level_seconds=stream_seconds,
+            throughput_seconds=stream_seconds,
+            log=log,
+            on_cleanup=cleanup.add,
+        )
+
+        log("9. CarrierX TTS streams: 1, 10 and 100 sentences, then concurrent streams")
+        carried: CarrierXResult = carrierx_tts(
+            temp / "carrierx",
+            requests=cx_requests,
+            levels=cx_levels,
+            level_seconds=cx_seconds,
+            log=log,
+            on_cleanup=cleanup.add,
+        )
+
+        log("10. content intelligence (model, recommendation latency) and voice cloning")
+        intelligence: ContentResult = content(
+            temp / "content",
+            requests=recommend_requests,
+            clone_minutes=clone_minutes,
+            log=log,
+            on_cleanup=cleanup.add,
+        )
+
+        log("11. scale-out: render jobs through Celery with 1 and 2 workers, and inline")
+        scaled: ScaleoutResult = scaleout(
+            temp / "scaleout",
+            jobs=scaleout_jobs,
+            sequential=scaleout_sequential,
+            log=log,
+            on_cleanup=cleanup.add,
+        )
+
+        log("12. voice quality: every installed English voice, transcribed offline")
+        heard: VoiceQualityResult = voices_quality(log, sentences=3 if args.quick else 10)
+
+        log("13. length prediction of a 1,000-word script, next to rendering it")
+        predicted: PredictResult = predict_latency(
+            temp / "predict",
+            requests=20 if args.quick else 200,
+            renders=1 if args.quick else 3,
+            log=log,
+            on_cleanup=cleanup.add,
+        )
     except BaseException:
         for process in (server, bare):
             # Without the one-line-per-request access log, which would bury the error.
@@ -213,6 +281,12 @@ def main(argv: list[str] | None = None) -> int:
         transfer=moved,
         search=found,
         production=made,
+        streaming=streamed,
+        carrierx=carried,
+        voices=heard,
+        content=intelligence,
+        scaleout=scaled,
+        predict=predicted,
     )
     report = render(results)
     log("")

@@ -11,6 +11,7 @@ __all__ = [
     "NotFound",
     "QuotaExceeded",
     "RateLimited",
+    "ServiceUnavailable",
     "Unauthorized",
 ]
 
@@ -81,3 +82,10 @@ class RateLimited(CastwrightError):
     def __init__(self, message: str, *, retry_after: int = 1) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ServiceUnavailable(CastwrightError):
+    """Something this server needs is not installed or not reachable; the message says what."""
+
+    status = 503
+    code = "unavailable"

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -14,12 +15,17 @@ from castwright.config import Settings
 from castwright.db import Database
 from castwright.jobs.base import JobQueue
 from castwright.jobs.submit import PENDING_JOBS
+from castwright.ratelimit import RateLimitStore, rate_limit_store_for
 from castwright.speech.engines.registry import EngineRegistry
+from castwright.speech.streaming.gate import SynthesisGate
 from castwright.storage import BlobStore, UrlSigner, blob_store_for
 from castwright.voices.catalogue import VoiceCatalogue
 from castwright.voices.local import local_catalogue, local_engines
 
-__all__ = ["Runtime", "build_runtime", "database_for"]
+if TYPE_CHECKING:
+    from castwright.predict.service import LengthPredictor
+
+__all__ = ["Runtime", "build_runtime", "database_for", "queue_for"]
 
 log = logging.getLogger("castwright")
 
@@ -32,7 +38,7 @@ def database_for(settings: Settings) -> Database:
     if url not in _databases:
         if url.startswith("sqlite"):
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        _databases[url] = Database(url)
+        _databases[url] = Database(url, settings.database)
     return _databases[url]
 
 
@@ -56,6 +62,25 @@ class Runtime:
     def voices(self) -> VoiceCatalogue:
         return local_catalogue(self.settings, self.engines)
 
+    @cached_property
+    def streams(self) -> SynthesisGate:
+        """The bounded synthesis queue every streaming face shares (settings.streaming)."""
+        return SynthesisGate(self.settings.streaming, self.rate_limits)
+
+    @cached_property
+    def rate_limits(self) -> RateLimitStore:
+        """Per-key request counts every API process shares (Redis when configured)."""
+        return rate_limit_store_for(self.settings)
+
+    @cached_property
+    def predictor(self) -> LengthPredictor:
+        """Speech length prediction: a model per voice, fitted on first use, kept in data_dir."""
+        from castwright.predict.service import LengthPredictor
+
+        return LengthPredictor(
+            self.engines, self.settings.data_dir / "predict", self.settings.speech.chunk_chars
+        )
+
     def warm_up(self) -> None:
         """Load engines and the catalogue now rather than on the first request."""
         _ = self.voices
@@ -65,10 +90,10 @@ class Runtime:
         """A transaction; jobs submitted inside it are enqueued only once it has committed."""
         with self.db.session() as session:
             yield session
-            pending: list[str] = session.info.pop(PENDING_JOBS, [])
+            pending: list[tuple[str, str]] = session.info.pop(PENDING_JOBS, [])
         if self.queue is not None:
-            for job_id in pending:
-                self.queue.enqueue(job_id)
+            for job_id, kind in pending:
+                self.queue.enqueue(job_id, kind)
 
     def close(self) -> None:
         if self.queue is not None:
@@ -84,7 +109,16 @@ def build_runtime(settings: Settings, *, with_queue: bool = True) -> Runtime:
         signer=signer,
     )
     if with_queue:
-        from castwright.jobs.inline import InlineJobQueue
-
-        runtime.queue = InlineJobQueue(settings)
+        runtime.queue = queue_for(settings)
     return runtime
+
+
+def queue_for(settings: Settings) -> JobQueue:
+    """The queue settings.jobs.backend names: worker processes of this one, or Celery."""
+    if settings.jobs.backend == "celery":
+        from castwright.jobs.celery_queue import CeleryJobQueue
+
+        return CeleryJobQueue(settings)
+    from castwright.jobs.inline import InlineJobQueue
+
+    return InlineJobQueue(settings)

@@ -23,6 +23,24 @@ def test_the_other_faces_keep_their_error_shapes(deployment: Any) -> None:
     assert isinstance(audiostack.json()["errors"][0], str)  # AudioStack: a list of strings
 
 
+def test_requests_refused_before_routing_keep_each_faces_shape(
+    deployment: Any, cx: httpx.Client
+) -> None:
+    """An oversized body or a NUL in the URL is answered by the middleware, before any route,
+    still in the shape of the face the path belongs to."""
+    big = b"x" * (deployment.server.settings.max_body_bytes + 1)
+    too_large = cx.post("/storage/containers", content=big)
+    assert too_large.status_code == 413
+    assert isinstance(too_large.json()["errors"][0], dict)  # CarrierX: objects with a field
+    nul = cx.get("/storage/containers", params={"filter": "name eq 'a\x00'"})
+    assert nul.status_code == 400 and isinstance(nul.json()["errors"][0], dict)
+    openai = httpx.post(f"{deployment.url}/v1/audio/speech", content=big, timeout=60)
+    assert openai.status_code == 413 and "message" in openai.json()["error"]
+    audiostack = httpx.post(f"{deployment.url}/content/script", content=big, timeout=60)
+    assert audiostack.status_code == 413
+    assert isinstance(audiostack.json()["errors"][0], str)
+
+
 def test_errors_carry_field_message_and_reference_sid(cx: httpx.Client) -> None:
     body = cx_error(cx.post("/storage/containers", json={"quota_files": "many"}), 422)
     assert body["errors"] == [

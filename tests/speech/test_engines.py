@@ -432,7 +432,36 @@ def test_flite_rejects_unknown_voices(flite: FliteEngine) -> None:
 def test_flite_missing_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     with pytest.raises(EngineUnavailable, match=re.escape(FLITE_MISSING)):
-        FliteEngine()
+        FliteEngine(use_library=False)  # neither the library nor the command
+
+
+@needs_flite
+def test_flite_runs_in_process_when_libflite_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    in_process = FliteEngine()
+    assert in_process.in_process  # Debian's flite brings libflite1
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    assert FliteEngine().in_process  # the library needs no binary on the PATH
+
+
+@needs_flite
+@pytest.mark.parametrize("voice_id", ["slt", "kal16", "awb"])
+def test_flite_library_renders_what_the_command_line_renders(voice_id: str) -> None:
+    # One sentence: the command line reads a file utterance by utterance, the library speaks
+    # a run of text as one utterance. Clustergen's excitation noise differs from run to run,
+    # so the samples are compared by length, level and pitch.
+    params = SynthesisParams(rate=1.25, pitch=1.1)
+    library = FliteEngine().synthesize(SENTENCE, voice_id, params)
+    command = FliteEngine(use_library=False).synthesize(SENTENCE, voice_id, params)
+    assert library.sample_rate == command.sample_rate == 16000
+    assert library.frames == command.frames
+    assert_ratio(rms(library), rms(command), 0.05)
+    assert_ratio(median_f0(library), median_f0(command), 0.03)
+
+
+@needs_flite
+def test_flite_kal_speaks_at_its_native_8000_hz() -> None:
+    audio = FliteEngine().synthesize(SENTENCE, "kal", SynthesisParams())
+    assert audio.sample_rate == 8000 and rms(audio) > 0.02
 
 
 # -- registry -------------------------------------------------------------------------------
@@ -463,7 +492,8 @@ def test_registry_adds_the_fake_engine_on_request() -> None:
 
 def test_registry_records_unknown_names() -> None:
     registry = EngineRegistry.load(["polly"])
-    assert "known engines: espeak-ng, fake, festival, flite" in registry.unavailable()["polly"]
+    known = "known engines: espeak-ng, fake, festival, flite, kokoro, piper"
+    assert known in registry.unavailable()["polly"]
     with pytest.raises(KeyError) as caught:
         registry.get("polly")
     assert "polly" in str(caught.value) and "known engines" in str(caught.value)
@@ -476,7 +506,8 @@ def test_registry_records_an_engine_whose_tools_are_missing(
     registry = EngineRegistry.load()
     assert "espeak-ng" in registry.available()  # in process: needs no binary
     assert FESTIVAL_MISSING in registry.unavailable()["festival"]
-    assert FLITE_MISSING in registry.unavailable()["flite"]
+    # Flite runs in process through libflite where that loads; otherwise it needs the binary.
+    assert "flite" in registry.available() or FLITE_MISSING in registry.unavailable()["flite"]
     with pytest.raises(EngineNotAvailable) as caught:
         registry.get("festival")
     assert isinstance(caught.value, KeyError)

@@ -50,7 +50,9 @@ def studio_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioSe
         server.stop()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while sync_playwright is open, the main thread has a running
+# event loop, and any later test that calls asyncio.run would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     reason = _missing_browser()
     if reason:

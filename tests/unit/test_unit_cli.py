@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -15,6 +16,7 @@ from castwright.auth.service import verify_key
 from castwright.config import Settings
 from castwright.errors import Forbidden
 from castwright.runtime import database_for
+from castwright.voices.local import local_catalogue, local_engines
 from support.audio import WavInfo, analyse_wav
 
 PARAGRAPH = (
@@ -65,8 +67,19 @@ def table_rows(output: str) -> list[list[str]]:
     return lines[1:]
 
 
-def assert_speech(info: WavInfo, text: str) -> None:
-    assert (info.sample_rate, info.channels) == (22050, 1)
+@functools.cache
+def native_rate(voice: str = "") -> int:
+    """The sample rate a voice speaks at here ("": the default voice, the most natural one
+    installed: Festival's 32 kHz where installed, espeak-ng's 22.05 kHz otherwise)."""
+    settings = Settings()
+    engines = local_engines(settings)
+    chosen = local_catalogue(settings, engines).resolve(voice or None)
+    engine = engines.get(chosen.engine)
+    return engine.synthesize("Hi.", chosen.engine_voice_id, chosen.params()).sample_rate
+
+
+def assert_speech(info: WavInfo, text: str, voice: str = "") -> None:
+    assert (info.sample_rate, info.channels) == (native_rate(voice), 1)
     assert info.rms_dbfs > -35.0
     assert info.peak <= 1.0
     # Between 5 and 30 characters a second: a sensible speaking rate for the text given.
@@ -79,7 +92,8 @@ def assert_speech(info: WavInfo, text: str) -> None:
 def test_say_from_an_argument(run: Runner, tmp_path: Path) -> None:
     done = run("say", "Hello there, world.", "-v", "joanna", "-o", "hello.wav")
     info = analyse_wav((tmp_path / "hello.wav").read_bytes())
-    assert_speech(info, "Hello there, world.")
+    assert_speech(info, "Hello there, world.", "joanna")
+    assert info.sample_rate == 22050  # joanna is an espeak-ng voice
     assert "wrote hello.wav" in done.stderr + done.stdout
 
 
@@ -126,7 +140,8 @@ def test_voices_filtered_by_language_and_gender(run: Runner) -> None:
     done = run("voices", "-l", "en", "-g", "female")
     rows = table_rows(done.stdout)
     assert rows
-    header = ["alias", "name", "gender", "age", "language", "accent", "provider"]
+    header = ["alias", "name", "gender", "age", "language", "accent", "provider", "quality"]
+    header.append("installed")
     for row in rows:
         record = dict(zip(header, row, strict=True))
         assert record["gender"] == "female", row

@@ -41,7 +41,8 @@ def make_settings(data_dir: Path, *aliases: VoiceAlias, max_attempts: int = 3) -
         database_url="",
         secret_key="unit-test-secret",
         speech=SpeechSettings(engines=["fake"], default_voice="hum", voice_aliases=[HUM, *aliases]),
-        jobs=JobSettings(max_attempts=max_attempts, workers=1),
+        # No backoff: the retry rules are under test here, not the waiting.
+        jobs=JobSettings(max_attempts=max_attempts, workers=1, retry_backoff_seconds=0),
     )
 
 
@@ -154,12 +155,13 @@ def test_other_errors_are_retried_up_to_max_attempts(
 
     job_id = new_job(runtime, register(behaviour))
     assert runtime.settings.jobs.max_attempts == 3
-    assert run_job(runtime, job_id) == JobStatus.FAILED
+    assert run_job(runtime, job_id) == JobStatus.DEAD
     job = job_row(runtime, job_id)
-    assert (job.status, job.attempts) == (JobStatus.FAILED, 3)
+    assert (job.status, job.attempts) == (JobStatus.DEAD, 3)  # dead-lettered, with the reason
     assert len(calls.handled) == 3
     assert len(calls.failed) == 1  # once, when giving up
     assert "engine crashed on attempt 3" in calls.failed[0][1]
+    assert calls.failed[0][1].startswith("gave up after 3 attempts: ")
     assert job.error is not None and "RuntimeError" in job.error
 
 
@@ -190,7 +192,7 @@ def test_max_attempts_of_one_means_no_retry(tmp_path: Path, calls: Calls) -> Non
 
     try:
         job_id = new_job(runtime, kind)
-        assert run_job(runtime, job_id) == JobStatus.FAILED
+        assert run_job(runtime, job_id) == JobStatus.DEAD
         assert len(calls.handled) == 1
         assert job_row(runtime, job_id).attempts == 1
     finally:
@@ -242,12 +244,15 @@ class RecordingQueue:
 
     def stop(self) -> None: ...
 
-    def enqueue(self, job_id: str) -> None:
+    def enqueue(self, job_id: str, kind: str) -> None:
         with self.runtime.db.session() as other:  # another connection sees only committed rows
             self.enqueued.append((job_id, other.get(Job, job_id) is not None))
 
     async def wait(self, job_id: str, timeout: float) -> bool:
         return True
+
+    def check(self) -> str:
+        return "recording"
 
 
 def test_jobs_are_enqueued_only_after_commit(runtime: Runtime) -> None:

@@ -8,8 +8,10 @@ from castwright.dsp.fades import FadeShape, crossfade, fade_curve, fade_in, fade
 from castwright.dsp.limiter import limit
 from castwright.dsp.loop import fit_to_length
 from castwright.dsp.loudness import (
+    LoudnessCurve,
     LoudnessReport,
     integrated_loudness,
+    loudness_over_time,
     loudness_range,
     measure_loudness,
     normalise_loudness,
@@ -21,6 +23,7 @@ from castwright.dsp.truepeak import true_peak
 __all__ = [
     "FadeShape",
     "Layer",
+    "LoudnessCurve",
     "LoudnessReport",
     "compress",
     "compressor_gain_db",
@@ -39,6 +42,7 @@ __all__ = [
     "high_shelf",
     "integrated_loudness",
     "limit",
+    "loudness_over_time",
     "loudness_range",
     "low_pass",
     "low_shelf",

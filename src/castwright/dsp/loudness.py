@@ -20,9 +20,11 @@ from castwright.dsp.limiter import limit_samples
 from castwright.dsp.truepeak import frame_true_peaks, true_peak
 
 __all__ = [
+    "LoudnessCurve",
     "LoudnessReport",
     "integrated_loudness",
     "k_weighting",
+    "loudness_over_time",
     "loudness_range",
     "measure_loudness",
     "normalise_loudness",
@@ -191,6 +193,37 @@ def measure_loudness(buffer: AudioBuffer) -> LoudnessReport:
         range_lu=_range(short_term),
         true_peak_dbtp=true_peak(buffer),
         sample_peak_dbfs=20.0 * math.log10(sample_peak) if sample_peak > 0 else -math.inf,
+    )
+
+
+@dataclass(frozen=True)
+class LoudnessCurve:
+    """Loudness over time, one value every ``hop_seconds`` (LUFS; -inf where silent).
+
+    Value ``i`` measures the window starting at ``i * hop_seconds``: 400 ms for momentary,
+    3 s for short-term (EBU Tech 3341). A programme shorter than a window has no values.
+    """
+
+    hop_seconds: float
+    momentary: npt.NDArray[np.float64]
+    short_term: npt.NDArray[np.float64]
+    integrated_lufs: float
+    range_lu: float
+
+
+def loudness_over_time(buffer: AudioBuffer) -> LoudnessCurve:
+    """Momentary and short-term loudness every 100 ms, with the integrated loudness and range
+    of the same pass (one K-weighting of the programme serves all four)."""
+    if buffer.frames == 0:
+        empty = np.zeros(0)
+        return LoudnessCurve(0.1, empty, empty, -math.inf, 0.0)
+    (blocks, short_term), whole = _block_powers(buffer, 0.4, 3.0)
+    return LoudnessCurve(
+        hop_seconds=round(0.1 * buffer.sample_rate) / buffer.sample_rate,
+        momentary=_lufs(blocks),
+        short_term=_lufs(short_term),
+        integrated_lufs=_gated_loudness(blocks, whole),
+        range_lu=_range(short_term),
     )
 
 

@@ -14,7 +14,7 @@ from castwright.files.media_types import mime_type_for
 from castwright.runtime import Runtime
 from castwright.storage import validate_key
 
-__all__ = ["router"]
+__all__ = ["RangeNotSatisfiable", "blob_response", "router"]
 
 router = APIRouter(tags=["Assets"])
 
@@ -76,7 +76,20 @@ def download_asset(request: Request, key: str, runtime: Runtime = Depends(get_ru
         "Accept-Ranges": "bytes",
         "Cache-Control": "private, max-age=300",
     }
-    span = _byte_range(request.headers.get("range"), size)
+    return blob_response(runtime, key, size, media_type, headers, request.headers.get("range"))
+
+
+def blob_response(
+    runtime: Runtime,
+    key: str,
+    size: int,
+    media_type: str,
+    headers: dict[str, str],
+    range_header: str | None,
+) -> StreamingResponse:
+    """A stored blob as the response body, honouring a Range header (206) as every face's
+    download does."""
+    span = _byte_range(range_header, size)
     if span is None:
         headers["Content-Length"] = str(size)
         return StreamingResponse(

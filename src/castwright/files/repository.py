@@ -158,6 +158,14 @@ class FileRepository:
         self.session.add(FileReference(file_id=file_id, owner_kind=owner_kind, owner_id=owner_id))
         self.session.flush()
 
+    def remove_references(self, owner_kind: str, owner_id: str) -> None:
+        """The owner no longer uses its files (they stay in the library)."""
+        self.session.execute(
+            delete(FileReference).where(
+                FileReference.owner_kind == owner_kind, FileReference.owner_id == owner_id
+            )
+        )
+
     def files_of_owner(self, owner_kind: str, owner_id: str) -> Sequence[File]:
         query = (
             select(File)

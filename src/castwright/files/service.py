@@ -103,6 +103,11 @@ class FileService:
         self.repo.set_tags(file, fields.tags or [])
         return file
 
+    def new_file(self, folder: Folder, name: str, fields: FileFields) -> File:
+        """A pending library row with its blob key, for a face that stores the bytes itself
+        (the CarrierX face's uploads and TTS files, probed before they are answered)."""
+        return self._new_file(folder, check_file_name(name), fields)
+
     def create_upload(
         self, folder: Folder, name: str, fields: FileFields, field: str = "file_name"
     ) -> UploadTicket:

@@ -1,4 +1,4 @@
-"""JobQueue seam: inline worker processes by default (Celery in a later issue)."""
+"""JobQueue seam: inline worker processes by default, Celery workers on Redis by config."""
 
 from castwright.jobs.base import JobQueue
 from castwright.jobs.registry import job_handler, registered_kinds

@@ -17,10 +17,15 @@ class JobQueue(Protocol):
         """Finish running jobs, leave queued ones queued (they resume at the next start)."""
         ...
 
-    def enqueue(self, job_id: str) -> None:
-        """Called only after the transaction that created the job has committed."""
+    def enqueue(self, job_id: str, kind: str) -> None:
+        """Called only after the transaction that created the job has committed. Never
+        raises for a queue that is down: the job stays queued and is sent again later."""
         ...
 
     async def wait(self, job_id: str, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds; True if the job is known to have finished."""
+        ...
+
+    def check(self) -> str:
+        """Raise when the queue cannot take jobs now; else a short description (readiness)."""
         ...

@@ -19,10 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
-from sqlalchemy import select, update
-
-from castwright.config import Settings
-from castwright.models.job import Job, JobStatus
+from castwright.config import Settings, dump_settings
 
 __all__ = ["InlineJobQueue"]
 
@@ -58,7 +55,11 @@ def _init_worker(settings_json: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):  # blocked at birth: see _sigint_blocked
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    _worker_runtime = build_runtime(Settings.model_validate_json(settings_json), with_queue=False)
+    settings = Settings.model_validate_json(settings_json)
+    from castwright.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)  # spawned: nothing inherited
+    _worker_runtime = build_runtime(settings, with_queue=False)
     _worker_runtime.warm_up()
 
 
@@ -95,20 +96,20 @@ class InlineJobQueue:
             max_workers=self._workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self._settings.model_dump_json(),),
+            initargs=(dump_settings(self._settings),),
         )
 
     def _resubmit_unfinished(self) -> None:
+        from castwright.jobs.repository import JobRepository
         from castwright.runtime import database_for
 
         db = database_for(self._settings)
         with db.session() as session:
-            session.execute(
-                update(Job).where(Job.status == JobStatus.RUNNING).values(status=JobStatus.QUEUED)
-            )
-            ids = session.scalars(
-                select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.created_at)
-            ).all()
+            # This queue is the only runner (serve refuses several processes with it), so a
+            # job found running was cut short by a crash.
+            repo = JobRepository(session)
+            repo.requeue_running()
+            ids = repo.queued_ids()
         if ids:
             log.info("resuming %d unfinished job(s)", len(ids))
         for job_id in ids:
@@ -116,7 +117,7 @@ class InlineJobQueue:
 
     # -- queue -----------------------------------------------------------------------------
 
-    def enqueue(self, job_id: str) -> None:
+    def enqueue(self, job_id: str, kind: str = "") -> None:
         with self._lock:
             executor = self._executor
             if executor is None:
@@ -157,6 +158,13 @@ class InlineJobQueue:
         log.error("worker pool broke (%s); restarting it", error)
         broken.shutdown(wait=False, cancel_futures=True)
         self._resubmit_unfinished()
+
+    def check(self) -> str:
+        with self._lock:
+            executor, running = self._executor, len(self._futures)
+        if executor is None:
+            raise RuntimeError("the inline worker pool is not running")
+        return f"inline, {self._workers} worker process(es), {running} job(s) in hand"
 
     async def wait(self, job_id: str, timeout: float) -> bool:
         with self._lock:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:
     from castwright.runtime import Runtime
 
-__all__ = ["JobHandler", "get_handler", "job_handler", "registered_kinds"]
+__all__ = ["FailureHandler", "JobHandler", "get_handler", "job_handler", "registered_kinds"]
 
 # A handler gets the worker's runtime, an open session (committed by the runner) and the id of
 # the row it works on. It must be idempotent: it may run again after a crash.
@@ -42,6 +42,7 @@ def registered_kinds() -> list[str]:
 
 def _import_task_modules() -> None:
     # Imported lazily so that importing castwright.jobs does no work and has no cycles.
+    import castwright.cloning.tasks
     import castwright.delivery.tasks
     import castwright.files.tasks
     import castwright.production.tasks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from castwright.logs import current_request_id
 from castwright.models.job import Job
 
 __all__ = ["PENDING_JOBS", "submit_job"]
@@ -12,8 +13,10 @@ PENDING_JOBS = "castwright.pending_jobs"
 
 
 def submit_job(session: Session, kind: str, target_id: str) -> Job:
-    job = Job(kind=kind, target_id=target_id)
+    # The request id goes with the job, so the worker's log lines name the request that
+    # asked for it, on whichever host it runs.
+    job = Job(kind=kind, target_id=target_id, request_id=current_request_id())
     session.add(job)
     session.flush()
-    session.info.setdefault(PENDING_JOBS, []).append(job.id)
+    session.info.setdefault(PENDING_JOBS, []).append((job.id, kind))
     return job

@@ -14,8 +14,10 @@ class JobStatus:
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
-    FAILED = "failed"
+    FAILED = "failed"  # a permanent fault (CastwrightError): bad input, missing source...
+    DEAD = "dead"  # dead-lettered: transient faults or lost workers, max_attempts times
     UNFINISHED = (QUEUED, RUNNING)
+    FINISHED = (DONE, FAILED, DEAD)
 
 
 class Job(Base):
@@ -33,3 +35,10 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When its id was last handed to the queue; None: handing it over failed (the broker was
+    # down), so the next sweep sends it.
+    enqueued_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # Written by the running worker every jobs.heartbeat_seconds: a silent one has died.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    worker: Mapped[str | None] = mapped_column(String(255), default=None)  # host:pid of the run
+    request_id: Mapped[str | None] = mapped_column(String(64), default=None)  # who asked

@@ -25,7 +25,10 @@ class Production(Base):
     """A mix: speech laid over a sound template, mastered. Also a validation-only run."""
 
     __tablename__ = "production"
-    __table_args__ = (Index("ix_production_dedupe", "org_id", "dedupe_key", "status"),)
+    __table_args__ = (
+        Index("ix_production_dedupe", "org_id", "dedupe_key", "status"),
+        Index("ix_production_org_created", "org_id", "created_at"),  # the list, newest first
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(String(64), index=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from castwright.db.base import Base, new_id, utcnow
@@ -13,6 +13,7 @@ __all__ = ["Script", "ScriptVersion"]
 
 class Script(Base):
     __tablename__ = "script"
+    __table_args__ = (Index("ix_script_org_created", "org_id", "created_at"),)  # the list
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(String(64), index=True)

@@ -23,7 +23,13 @@ class Speech(Base):
     """A TTS render of one script version. Script fields are copied: speeches outlive scripts."""
 
     __tablename__ = "speech"
-    __table_args__ = (Index("ix_speech_dedupe", "org_id", "dedupe_key", "status"),)
+    __table_args__ = (
+        Index("ix_speech_dedupe", "org_id", "dedupe_key", "status"),
+        # The list (newest first, keyset pages) and the per-organisation count of unfinished
+        # renders every POST makes.
+        Index("ix_speech_org_created", "org_id", "created_at"),
+        Index("ix_speech_org_status", "org_id", "status"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(String(64), index=True)

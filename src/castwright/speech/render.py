@@ -12,6 +12,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,15 +29,20 @@ from castwright.speech.text.document import Break, Marker, Placeholder, Prosody,
 from castwright.speech.text.normalise import interpret, normalise
 from castwright.voices.catalogue import Voice
 
+if TYPE_CHECKING:
+    from castwright.dictionaries.lexicon import VoiceLexicon
+
 __all__ = [
     "RENDER_VERSION",
     "Pause",
+    "PreparedSection",
     "RenderedSection",
     "RenderedWav",
     "SectionPlan",
     "SpeechPiece",
     "SpeechRun",
     "WorkItem",
+    "prepare_section",
     "prepare_segments",
     "render_plan",
     "render_plans",
@@ -85,23 +91,48 @@ def _placeholder_value(item: Placeholder, audience: dict[str, str]) -> str:
     )
 
 
-def prepare_segments(
-    section: Section, audience: dict[str, str], language: str, voice_intelligence: bool
-) -> list[Segment]:
-    """The text the engine will receive, run by run, with pauses between runs."""
+@dataclass(frozen=True)
+class PreparedSection:
+    """A section's segments, and what pronunciation dictionaries did to its text."""
+
+    segments: list[Segment]
+    lexicon_key: str = ""  # digest of the pronunciations applied; "" when none applied
+    notes: tuple[str, ...] = ()  # e.g. an IPA pronunciation an engine could only respell
+
+
+def prepare_section(
+    section: Section,
+    audience: dict[str, str],
+    language: str,
+    voice_intelligence: bool,
+    lexicon: VoiceLexicon | None = None,
+) -> PreparedSection:
+    """The text the engine will receive, run by run, with pauses between runs.
+
+    Prose (text and placeholder values; not say-as text, which is read as asked) goes through
+    the voice's pronunciation dictionaries, with normalisation in between when asked for.
+    """
     lang = language.split("-")[0].lower()
+    used: list[str] = []
+    notes: list[str] = []
 
     def prose(text: str) -> str:
-        return normalise(text, lang) if voice_intelligence else text
+        normaliser = (lambda t: normalise(t, lang)) if voice_intelligence else None
+        if lexicon is None:
+            return normaliser(text) if normaliser else text
+        spoken = lexicon.speak(text, normaliser)
+        used.extend(spoken.used)
+        notes.extend(spoken.notes)
+        return spoken.text
 
     segments: list[Segment] = []
     for item in section.items:
         if isinstance(item, Text):
-            spoken = (
-                prose(item.text)
-                if item.interpret_as == "text"
-                else interpret(item.text, item.interpret_as, item.format, lang)
-            )
+            if item.interpret_as == "text":
+                spoken = prose(item.text)
+            else:  # read as the markup asks, never through a dictionary
+                spoken = interpret(item.text, item.interpret_as, item.format, lang)
+                spoken = lexicon.escape(spoken) if lexicon is not None else spoken
             _append_speech(segments, spoken, item.prosody)
         elif isinstance(item, Placeholder):
             _append_speech(segments, prose(_placeholder_value(item, audience)), item.prosody)
@@ -109,7 +140,20 @@ def prepare_segments(
             segments.append(Pause(item.seconds))
         elif isinstance(item, Marker):
             segments.append(MarkerPoint(item.kind, item.name, item.id))
-    return [s for s in segments if not isinstance(s, SpeechRun) or s.text.strip()]
+    kept = [s for s in segments if not isinstance(s, SpeechRun) or s.text.strip()]
+    digest = hashlib.sha256("\n".join(sorted(set(used))).encode()).hexdigest() if used else ""
+    return PreparedSection(kept, digest, tuple(dict.fromkeys(notes)))
+
+
+def prepare_segments(
+    section: Section,
+    audience: dict[str, str],
+    language: str,
+    voice_intelligence: bool,
+    lexicon: VoiceLexicon | None = None,
+) -> list[Segment]:
+    """The text the engine will receive, run by run (see prepare_section)."""
+    return prepare_section(section, audience, language, voice_intelligence, lexicon).segments
 
 
 def _append_speech(segments: list[Segment], text: str, prosody: Prosody) -> None:
@@ -144,13 +188,17 @@ class SectionPlan:
     speed: float
     padding_seconds: float
     segments: tuple[Segment, ...]
+    # Which dictionary pronunciations shaped the text (part of the cache key), and the notes
+    # they left (an IPA pronunciation respelled for an engine without phoneme input).
+    lexicon_key: str = ""
+    notes: tuple[str, ...] = ()
 
     @property
     def preview(self) -> str:
         return preview_text(list(self.segments))
 
     def cache_key(self, engine_version: str, sample_rate: int | None) -> str:
-        described = {
+        described: dict[str, Any] = {
             "render": RENDER_VERSION,
             "engine": [self.voice.engine, engine_version, self.voice.engine_voice_id],
             "voice": [self.voice.variant, self.voice.rate, self.voice.pitch],
@@ -166,6 +214,8 @@ class SectionPlan:
                 for s in self.segments
             ],
         }
+        if self.lexicon_key:  # absent when no dictionary applied: earlier keys stay valid
+            described["lexicon"] = self.lexicon_key
         return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
 
 

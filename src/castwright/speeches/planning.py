@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from castwright.dictionaries.lexicon import EMPTY_LEXICON, Lexicon
 from castwright.errors import Invalid
-from castwright.speech.render import SectionPlan, prepare_segments
+from castwright.speech.render import SectionPlan, prepare_section
 from castwright.speech.text.document import ScriptDocument, Section
 from castwright.voices.catalogue import VoiceCatalogue
 
@@ -63,6 +64,9 @@ class TtsOptions:
     sections: dict[str, SectionOverride] = field(default_factory=dict)
     section_to_produce: str | None = None
     voice_intelligence: bool = False
+    # The organisation's pronunciation dictionaries (load_lexicon), loaded once per request or
+    # job. Not part of as_json: a job loads the dictionaries as they are when it renders.
+    lexicon: Lexicon = field(default=EMPTY_LEXICON, compare=False, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -160,7 +164,13 @@ def plan_speech(
             if audience in seen:
                 continue
             seen.append(audience)
-            segments = prepare_segments(section, audience, voice.language_code, voice_intelligence)
+            prepared = prepare_section(
+                section,
+                audience,
+                voice.language_code,
+                voice_intelligence,
+                options.lexicon.for_voice(voice),
+            )
             plans.append(
                 SectionPlan(
                     section.name,
@@ -170,7 +180,9 @@ def plan_speech(
                     voice,
                     speed,
                     padding,
-                    tuple(segments),
+                    tuple(prepared.segments),
+                    prepared.lexicon_key,
+                    prepared.notes,
                 )
             )
     return plans

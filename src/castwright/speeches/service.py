@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from castwright.db.engine import after_commit
+from castwright.dictionaries.lexicon import EMPTY_LEXICON, load_lexicon
 from castwright.errors import Invalid, NotFound, RateLimited
 from castwright.files.service import FileService
 from castwright.jobs.submit import submit_job
@@ -18,6 +19,7 @@ from castwright.scripts.service import ScriptService
 from castwright.speech.text.markup import parse_script
 from castwright.speeches.planning import TtsOptions, plan_speech
 from castwright.speeches.repository import SpeechRepository
+from castwright.voices.organisation import organisation_voices
 
 __all__ = ["RENDER_JOB", "SpeechPage", "SpeechService", "speech_blob_prefix"]
 
@@ -57,7 +59,10 @@ class SpeechService:
         rendering to the caller, e.g. a mix job that renders its script inline."""
         script, script_version = ScriptService(self.session, self.org_id).get(script_id, version)
         document = parse_script(script_version.text)
-        plans = plan_speech(document, options, self.runtime.voices)  # raises on any bad input
+        voices = organisation_voices(self.runtime, self.session, self.org_id)
+        if options.lexicon is EMPTY_LEXICON:
+            options = replace(options, lexicon=load_lexicon(self.session, self.org_id))
+        plans = plan_speech(document, options, voices)  # raises on any bad input
         if not plans:
             raise Invalid("the script has nothing to say", field="scriptId")
         request = {**options.as_json(), "useCache": use_cache}
@@ -84,7 +89,7 @@ class SpeechService:
                 script_text=script_version.text,
                 voice=plans[0].voice.alias
                 if not options.voice
-                else self.runtime.voices.resolve(options.voice).alias,
+                else voices.resolve(options.voice).alias,
                 speed=options.speed,
                 public=public,
                 section_to_produce=options.section_to_produce,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
+from castwright import metrics
 from castwright.db.base import new_id, utcnow
+from castwright.dictionaries.lexicon import load_lexicon
 from castwright.errors import NotFound
 from castwright.files.service import FileService
 from castwright.jobs.registry import job_handler
@@ -18,8 +22,9 @@ from castwright.speech.text.markup import parse_script
 from castwright.speeches.planning import TtsOptions, plan_speech
 from castwright.speeches.repository import SpeechRepository
 from castwright.speeches.service import speech_blob_prefix
+from castwright.voices.organisation import organisation_voices
 
-__all__ = ["render_speech"]
+__all__ = ["add_to_library", "render_speech"]
 
 log = logging.getLogger("castwright.speeches")
 
@@ -38,20 +43,24 @@ def render_speech(runtime: Runtime, session: Session, speech_id: str) -> None:
         return  # deleted meanwhile, or already done by an earlier attempt
     speech.status = SpeechStatus.IN_PROGRESS
     session.commit()  # let pollers see progress
-    options = TtsOptions.from_json(speech.request)
-    plans = plan_speech(parse_script(speech.script_text), options, runtime.voices)
+    # The dictionaries as they are now: a word taught while the job waited is already used.
+    options = replace(
+        TtsOptions.from_json(speech.request), lexicon=load_lexicon(session, speech.org_id)
+    )
+    voices = organisation_voices(runtime, session, speech.org_id)
+    plans = plan_speech(parse_script(speech.script_text), options, voices)
     use_cache = bool(speech.request.get("useCache", True))
     sections = [
         _render_section(runtime, repo, speech_blob_prefix(speech), index, plan, use_cache)
         for index, plan in enumerate(plans)
     ]
     speech.sections = sections
-    _add_to_library(runtime, session, speech)
+    add_to_library(runtime, session, speech)
     speech.status = SpeechStatus.COMPLETED
     speech.finished_at = utcnow()
 
 
-def _add_to_library(runtime: Runtime, session: Session, speech: Speech) -> None:
+def add_to_library(runtime: Runtime, session: Session, speech: Speech) -> None:
     """Every section file also appears in the library, under generated/speeches/."""
     files = FileService(runtime, session, speech.org_id)
     for section in speech.sections:
@@ -99,12 +108,16 @@ def _render_section(
     if cached is not None and _copy_cached(runtime, cached, blob_key):
         duration, sample_rate = cached.duration, cached.sample_rate
     else:
+        started = time.perf_counter()
         rendered = render_section_wav(
             plan,
             runtime.engines,
             settings.sample_rate,
             settings.chunk_chars,
             settings.effective_render_processes,
+        )
+        metrics.observe_synthesis(
+            plan.voice.engine, time.perf_counter() - started, rendered.duration
         )
         markers = rendered.markers
         runtime.blobs.put_bytes(blob_key, rendered.data)

@@ -1,7 +1,9 @@
 """The voice catalogue: personas, operator aliases and every engine voice, with AudioStack's fields.
 
 Built once per process from the engines that are actually installed: a persona whose engine is
-missing is simply not listed.
+missing is simply not listed. Every voice carries a quality tier (voices/quality.py); the
+default voice, unless the operator names one, is the most natural installed English voice,
+and ``default_for(language)`` picks the most natural installed voice of any language.
 """
 
 from __future__ import annotations
@@ -14,17 +16,41 @@ from castwright.errors import Invalid
 from castwright.speech.engines.base import EngineVoice, SynthesisParams
 from castwright.speech.engines.registry import EngineRegistry
 from castwright.voices.personas import PERSONAS, Persona
+from castwright.voices.quality import engine_tier, technology, tier_rank, voice_tier
 
 __all__ = ["Voice", "VoiceCatalogue"]
 
 # Engine-wide figures: how fast each engine speaks at rate 1.0 and how quickly it renders.
-_CHARS_PER_SECOND = {"espeak-ng": 15.0, "festival": 14.0, "flite": 14.5, "fake": 16.7}
-_TIME_PERFORMANCE = {"espeak-ng": "fast", "flite": "fast", "festival": "medium", "fake": "fast"}
-_TYPE = {"festival": "neural-like", "flite": "standard", "espeak-ng": "standard", "fake": "test"}
+_CHARS_PER_SECOND = {
+    "espeak-ng": 15.0,
+    "festival": 14.0,
+    "flite": 14.5,
+    "piper": 15.0,
+    "kokoro": 15.5,
+    "fake": 16.7,
+}
+_TIME_PERFORMANCE = {
+    "espeak-ng": "fast",
+    "flite": "fast",
+    "festival": "medium",
+    "piper": "medium",
+    "kokoro": "slow",
+    "fake": "fast",
+}
+_TYPE = {
+    "festival": "natural",  # HTS: statistical parametric, not neural
+    "flite": "standard",
+    "espeak-ng": "standard",
+    "piper": "neural",
+    "kokoro": "neural",
+    "fake": "test",
+}
 _PROVIDER_NAMES = {
     "espeak-ng": "eSpeak NG",
     "festival": "Festival Speech Synthesis System",
     "flite": "CMU Flite",
+    "piper": "Piper",
+    "kokoro": "Kokoro",
     "fake": "Castwright test engine",
 }
 
@@ -54,6 +80,17 @@ class Voice:
     chars_per_second: float = 15.0
     time_performance: str = "fast"
     supported_languages: tuple[str, ...] = field(default=())
+    quality: str = ""  # neural | natural | standard | robotic; "" : the engine's usual tier
+
+    @property
+    def tier(self) -> str:
+        """How natural the voice sounds (voices/quality.py)."""
+        return self.quality or engine_tier(self.engine)
+
+    @property
+    def is_persona(self) -> bool:
+        """A curated voice with a human name (not a plain engine voice)."""
+        return "multilingual-catalogue" not in self.tags
 
     @property
     def voice_id(self) -> str:
@@ -101,6 +138,7 @@ def _from_engine(engine_voice: EngineVoice, persona: Persona) -> Voice:
         chars_per_second=round(_CHARS_PER_SECOND.get(engine_voice.engine, 15.0) * persona.rate, 1),
         time_performance=_TIME_PERFORMANCE.get(engine_voice.engine, "medium"),
         supported_languages=(engine_voice.language_code,),
+        quality=voice_tier(engine_voice),
     )
 
 
@@ -116,8 +154,8 @@ def _persona_for_engine_voice(engine_voice: EngineVoice) -> Persona:
         gender=engine_voice.gender,
         accent=engine_voice.accent,
         tags=("multilingual-catalogue",),
-        description=f"{engine_voice.language.title()} voice {engine_voice.voice_id} of "
-        f"{_PROVIDER_NAMES.get(engine_voice.engine, engine_voice.engine)}.",
+        description=f"{engine_voice.language.title()} voice {engine_voice.voice_id}: "
+        f"{technology(engine_voice)}, {voice_tier(engine_voice)} quality.",
     )
 
 
@@ -138,18 +176,46 @@ def _persona_from_alias(alias: VoiceAlias) -> Persona:
     )
 
 
+def _naturalness(indexed: tuple[int, Voice]) -> tuple[int, bool, int]:
+    index, voice = indexed
+    # Most natural tier first; a curated voice before a plain engine voice; then list order
+    # (personas are listed best first).
+    return (tier_rank(voice.tier), voice.is_persona, -index)
+
+
 class VoiceCatalogue:
-    def __init__(self, voices: list[Voice], default_alias: str) -> None:
+    def __init__(self, voices: list[Voice], default_alias: str = "") -> None:
         self._voices = voices
         self._by_alias = {v.alias.lower(): v for v in voices}
         self._by_voice_id: dict[str, Voice] = {}
         for voice in voices:  # the first voice with an engine id answers for it
             self._by_voice_id.setdefault(voice.voice_id.lower(), voice)
-        self.default_alias = (
-            default_alias
-            if default_alias.lower() in self._by_alias
-            else (voices[0].alias if voices else default_alias)
-        )
+        if default_alias and default_alias.lower() in self._by_alias:
+            self.default_alias = default_alias
+        else:  # none named, or the named one is not installed: the most natural English voice
+            best = self.default_for("en") or (voices[0] if voices else None)
+            self.default_alias = best.alias if best else default_alias
+
+    def default_for(self, language: str) -> Voice | None:
+        """The most natural installed voice for a language ("en", "en-GB", "de-DE"...).
+
+        A voice of exactly that language and region wins; failing that, any voice of the
+        language; None when the catalogue has no voice for it at all.
+        """
+        wanted = language.strip().lower().replace("_", "-")
+        primary = wanted.split("-")[0]
+        exact = [
+            (i, v)
+            for i, v in enumerate(self._voices)
+            if "-" in wanted and v.language_code.lower() == wanted
+        ]
+        same = [
+            (i, v)
+            for i, v in enumerate(self._voices)
+            if v.language_code.lower().split("-")[0] == primary
+        ]
+        candidates = exact or same
+        return max(candidates, key=_naturalness)[1] if candidates else None
 
     @classmethod
     def build(cls, engines: EngineRegistry, settings: SpeechSettings) -> VoiceCatalogue:

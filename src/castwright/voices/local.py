@@ -11,7 +11,7 @@ __all__ = ["local_catalogue", "local_engines"]
 
 def local_engines(settings: Settings) -> EngineRegistry:
     return EngineRegistry.load(
-        settings.speech.engines, include_fake=settings.speech.enable_fake_engine
+        settings.speech.engines, include_fake=settings.speech.enable_fake_engine, settings=settings
     )
 
 

@@ -1,14 +1,20 @@
 """Curated English voices: human names and distinct characters over the engines' voices.
 
 Like a commercial voice library, each persona is a fixed combination of an engine voice, a
-variant and delivery (rate, pitch), with the descriptive fields people filter on.
+variant and delivery (rate, pitch), with the descriptive fields people filter on. A persona is
+listed only where its engine voice is installed: the neural ones once an operator installs
+them (``castwright voices install kokoro:af_heart``), Festival's and Flite's where the
+system packages are, espeak-ng's everywhere.
+
+Listed most natural first (voices/quality.py): among voices of the same tier, the first one
+listed here is the default for its language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["PERSONAS", "Persona"]
+__all__ = ["NEURAL_PERSONAS", "PERSONAS", "Persona"]
 
 
 @dataclass(frozen=True)
@@ -29,8 +35,107 @@ class Persona:
     purpose: tuple[str, ...] = field(default=())
 
 
+def _neural(
+    alias: str,
+    engine: str,
+    voice_id: str,
+    gender: str,
+    accent: str,
+    tags: tuple[str, ...],
+    industries: tuple[str, ...],
+    purpose: str,
+    description: str,
+    age_bracket: str = "adult",
+) -> Persona:
+    return Persona(
+        alias,
+        alias.title(),
+        engine,
+        voice_id,
+        gender=gender,
+        accent=accent,
+        age_bracket=age_bracket,
+        tags=("neural", *tags),
+        industry_examples=industries,
+        purpose=(purpose,),
+        description=description,
+    )
+
+
+_KOKORO = "Kokoro neural voice"
+_PIPER = "Piper neural voice"
+
+NEURAL_PERSONAS: tuple[Persona, ...] = (
+    # Kokoro (installed with `castwright voices install kokoro:NAME`).
+    _neural("harper", "kokoro", "af_heart", "female", "american", ("warm", "natural"),
+            ("podcast", "e-learning"), "narration",
+            f"A warm, natural American female narrator ({_KOKORO}, af_heart)."),
+    _neural("bella", "kokoro", "af_bella", "female", "american", ("bright", "expressive"),
+            ("advertising", "social"), "advert",
+            f"A bright, expressive young American female voice ({_KOKORO}, af_bella).",
+            age_bracket="young"),
+    _neural("nicole", "kokoro", "af_nicole", "female", "american", ("soft", "intimate"),
+            ("meditation", "audiobook"), "narration",
+            f"A soft, close American female voice ({_KOKORO}, af_nicole)."),
+    _neural("michael", "kokoro", "am_michael", "male", "american", ("steady", "warm"),
+            ("corporate", "news"), "narration",
+            f"A steady, warm American male voice ({_KOKORO}, am_michael)."),
+    _neural("adam", "kokoro", "am_adam", "male", "american", ("deep", "casual"),
+            ("gaming", "radio"), "conversational",
+            f"A deep, casual American male voice ({_KOKORO}, am_adam)."),
+    _neural("emma", "kokoro", "bf_emma", "female", "british", ("clear", "professional"),
+            ("e-learning", "corporate"), "narration",
+            f"A clear, professional British female voice ({_KOKORO}, bf_emma)."),
+    _neural("isabella", "kokoro", "bf_isabella", "female", "british", ("elegant", "calm"),
+            ("luxury", "travel"), "advert",
+            f"An elegant, calm British female voice ({_KOKORO}, bf_isabella)."),
+    _neural("george", "kokoro", "bm_george", "male", "british", ("authoritative", "mature"),
+            ("documentary", "finance"), "narration",
+            f"An authoritative, mature British male voice ({_KOKORO}, bm_george).",
+            age_bracket="senior"),
+    _neural("lewis", "kokoro", "bm_lewis", "male", "british", ("friendly", "relaxed"),
+            ("retail", "support"), "conversational",
+            f"A friendly, relaxed British male voice ({_KOKORO}, bm_lewis)."),
+    # Piper (installed with `castwright voices install piper:KEY`).
+    _neural("leslie", "piper", "en_US-lessac-medium", "female", "american",
+            ("clear", "neutral"), ("e-learning", "ivr"), "narration",
+            f"A clear, even American female voice ({_PIPER}, lessac)."),
+    _neural("amy", "piper", "en_US-amy-medium", "female", "american", ("friendly", "bright"),
+            ("assistant", "retail"), "conversational",
+            f"A friendly, bright American female voice ({_PIPER}, amy)."),
+    _neural("rowan", "piper", "en_US-ryan-medium", "male", "american", ("warm", "steady"),
+            ("audiobook", "corporate"), "narration",
+            f"A warm, steady American male voice ({_PIPER}, ryan)."),
+    _neural("joe", "piper", "en_US-joe-medium", "male", "american", ("casual", "upbeat"),
+            ("social", "gaming"), "conversational",
+            f"A casual, upbeat American male voice ({_PIPER}, joe)."),
+    _neural("kristin", "piper", "en_US-kristin-medium", "female", "american",
+            ("calm", "professional"), ("healthcare", "support"), "announcement",
+            f"A calm, professional American female voice ({_PIPER}, kristin)."),
+    _neural("hannah", "piper", "en_US-hfc_female-medium", "female", "american",
+            ("lively", "clear"), ("advertising", "social"), "advert",
+            f"A lively, clear American female voice ({_PIPER}, hfc_female)."),
+    _neural("henry", "piper", "en_US-hfc_male-medium", "male", "american",
+            ("confident", "clear"), ("advertising", "retail"), "advert",
+            f"A confident, clear American male voice ({_PIPER}, hfc_male)."),
+    _neural("alan", "piper", "en_GB-alan-medium", "male", "british", ("measured", "calm"),
+            ("documentary", "travel"), "narration",
+            f"A measured, calm British male voice ({_PIPER}, alan)."),
+    _neural("alba", "piper", "en_GB-alba-medium", "female", "scottish", ("bright", "warm"),
+            ("tourism", "retail"), "conversational",
+            f"A bright, warm Scottish female voice ({_PIPER}, alba)."),
+    _neural("jenny", "piper", "en_GB-jenny_dioco-medium", "female", "british",
+            ("gentle", "clear"), ("audiobook", "e-learning"), "narration",
+            f"A gentle, clear British female voice ({_PIPER}, jenny_dioco)."),
+    _neural("harold", "piper", "en_GB-northern_english_male-medium", "male",
+            "northern english", ("down-to-earth", "warm"), ("radio", "storytelling"),
+            "narration",
+            f"A down-to-earth Northern English male voice ({_PIPER}, northern_english_male)."),
+)  # fmt: skip
+
 PERSONAS: tuple[Persona, ...] = (
-    # Festival's HTS voice is the most natural of the embedded engines: listed first.
+    *NEURAL_PERSONAS,
+    # Festival's HTS voice is the most natural of the system engines.
     Persona(
         "sloane",
         "Sloane",
@@ -40,7 +145,7 @@ PERSONAS: tuple[Persona, ...] = (
         tags=("natural", "warm", "clear"),
         industry_examples=("podcast", "e-learning"),
         purpose=("narration",),
-        description="A calm, natural American female narrator (Festival HTS).",
+        description="A calm, natural-sounding American female narrator (Festival HTS).",
     ),
     Persona(
         "maya",
@@ -77,7 +182,19 @@ PERSONAS: tuple[Persona, ...] = (
         purpose=("narration",),
         description="A Scottish male voice with character (Flite).",
     ),
-    # espeak-ng personas: always available, every accent and variant espeak ships.
+    Persona(
+        "calvin",
+        "Calvin",
+        "flite",
+        "kal16",
+        gender="male",
+        tags=("plain", "retro"),
+        industry_examples=("ivr", "gaming"),
+        purpose=("announcement",),
+        description="A plain American male voice, audibly synthetic (Flite diphone).",
+    ),
+    # espeak-ng personas: always available, every accent and variant espeak ships; formant
+    # synthesis, intelligible but robotic.
     Persona(
         "isaac",
         "Isaac",
@@ -90,7 +207,7 @@ PERSONAS: tuple[Persona, ...] = (
         tags=("confident", "clear"),
         industry_examples=("advertising", "retail"),
         purpose=("advert",),
-        description="A confident American male voice: the default.",
+        description="A confident American male voice (espeak-ng: robotic, always available).",
     ),
     Persona(
         "joanna",

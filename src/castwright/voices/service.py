@@ -8,6 +8,7 @@ from typing import Any
 
 from castwright.errors import Invalid
 from castwright.voices.catalogue import Voice, VoiceCatalogue
+from castwright.voices.quality import tier_rank
 
 __all__ = ["FILTERABLE", "VoicePage", "VoiceQuery", "parameter_values", "search_voices"]
 
@@ -21,6 +22,7 @@ _SCALAR: dict[str, Callable[[Voice], str]] = {
     "provider": lambda v: v.provider,
     "timePerformance": lambda v: v.time_performance,
     "type": lambda v: v.type,
+    "quality": lambda v: v.tier,  # neural | natural | standard | robotic (voices/quality.py)
 }
 # List-valued fields: the voice must carry every value asked for.
 _LIST: dict[str, Callable[[Voice], tuple[str, ...]]] = {
@@ -35,6 +37,7 @@ _SORTABLE: dict[str, Callable[[Voice], Any]] = {
     "name": lambda v: v.alias.lower(),
     "displayName": lambda v: v.display_name.lower(),
     "charsPerSecond": lambda v: v.chars_per_second,
+    "quality": lambda v: tier_rank(v.tier),  # sort=-quality: the most natural voices first
 }
 FILTERABLE = (*_SCALAR, *_LIST)
 

@@ -140,7 +140,17 @@ def validate_mix(
 
 @router.get("/production/mix/presets", summary="Mastering presets")
 def mix_presets(request: Request, principal: Principal = Depends(authenticate)) -> JSONResponse:
-    presets = [{"name": p.name, "description": p.description} for p in PRESETS.values()]
+    # The loudness each preset masters to (null: not normalised), named as the encoder's
+    # loudness presets name theirs: what the Studio plots a mix against.
+    presets = [
+        {
+            "name": p.name,
+            "description": p.description,
+            "loudnessTarget": p.target_lufs,
+            "truePeak": p.true_peak_dbtp,
+        }
+        for p in PRESETS.values()
+    ]
     return envelope(request, {"presets": presets}, "Mastering presets")
 
 

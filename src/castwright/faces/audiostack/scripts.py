@@ -11,9 +11,10 @@ from castwright.auth.service import Principal
 from castwright.errors import Invalid
 from castwright.faces.audiostack.envelope import envelope
 from castwright.faces.audiostack.serializers import script_object
-from castwright.faces.audiostack.wire import WireModel
+from castwright.faces.audiostack.wire import WireModel, parse_bool
 from castwright.faces.deps import authenticate, get_runtime
 from castwright.runtime import Runtime
+from castwright.scripts.preview import preview_script
 from castwright.scripts.service import ScriptFields, ScriptService, markup_warnings
 
 __all__ = ["router"]
@@ -99,13 +100,30 @@ def get_script(
     request: Request,
     scriptId: str,
     version: str | None = None,
+    preview: str | None = None,
+    voice: str | None = None,
+    voiceIntelligence: str | None = None,
     principal: Principal = Depends(authenticate),
     runtime: Runtime = Depends(get_runtime),
 ) -> JSONResponse:
+    warnings: list[str] = []
     with runtime.db.session() as session:
         script, found = ScriptService(session, principal.org_id).get(scriptId, version)
         data = script_object(script, found)
-    return envelope(request, data, "Script retrieved")
+        if parse_bool(preview, False, "preview"):
+            shown = preview_script(
+                runtime,
+                session,
+                principal.org_id,
+                found.text,
+                voice,
+                parse_bool(voiceIntelligence, False, "voiceIntelligence"),
+            )
+            for section in data["sections"]:
+                section["preview"] = shown.sections.get(section["name"], "")
+            data["preview"], data["previewVoice"] = shown.text, shown.voice
+            warnings = shown.warnings
+    return envelope(request, data, "Script retrieved", warnings=warnings)
 
 
 @router.delete("/content/script/{scriptId}", summary="Deletes a script")

@@ -115,6 +115,7 @@ def voice_object(voice: Voice, base_url: str) -> dict[str, Any]:
         "gender": voice.gender,
         "ageBracket": voice.age_bracket,
         "type": voice.type,
+        "quality": voice.tier,  # Castwright's: neural | natural | standard | robotic
         "language": voice.language,
         "languageCode": voice.language_code,
         "accent": voice.accent,

@@ -157,7 +157,9 @@ async def preview_tts(
     principal: Principal = Depends(authenticate),
     runtime: Runtime = Depends(get_runtime),
 ) -> Response:
-    audio = await run_in_threadpool(render_preview, runtime, body.text, body.voice)
+    audio = await run_in_threadpool(
+        render_preview, runtime, body.text, body.voice, principal.org_id, principal.key_id
+    )
     wav = encode_wav(audio)
     if request.headers.get("x-python-sdk-version"):
         # The Python SDK reads a top-level "bytes" key from a JSON body.

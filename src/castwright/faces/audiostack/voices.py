@@ -10,9 +10,11 @@ from castwright.errors import Invalid, NotFound
 from castwright.faces.audiostack.envelope import envelope
 from castwright.faces.audiostack.serializers import voice_object
 from castwright.faces.audiostack.wire import parse_bool
-from castwright.faces.deps import authenticate, get_runtime
+from castwright.faces.deps import api_key_from, authenticate, get_runtime
 from castwright.runtime import Runtime
+from castwright.voices.organisation import organisation_voices
 from castwright.voices.samples import voice_sample_wav
+from castwright.voices.selection import tone_vocabulary
 from castwright.voices.service import VoiceQuery, parameter_values, search_voices
 
 __all__ = ["router"]
@@ -28,6 +30,7 @@ _SCALARS = (
     "provider",
     "timePerformance",
     "type",
+    "quality",
 )
 _LISTS = ("tags", "industryExamples", "purpose", "supportedLanguages")
 
@@ -70,7 +73,9 @@ def list_voices(
         page_limit=1000 if page_limit is None else page_limit,
         offset=_int(params.get("offset"), None, "offset"),
     )
-    found = search_voices(runtime.voices, query)
+    with runtime.db.session() as session:
+        catalogue = organisation_voices(runtime, session, principal.org_id)
+    found = search_voices(catalogue, query)
     base = runtime.settings.effective_public_url
     data = {
         "voices": [voice_object(v, base) for v in found.voices],
@@ -87,15 +92,24 @@ def voice_parameters(
     principal: Principal = Depends(authenticate),
     runtime: Runtime = Depends(get_runtime),
 ) -> JSONResponse:
-    return envelope(request, parameter_values(runtime.voices), "Voice parameters")
+    with runtime.db.session() as session:
+        catalogue = organisation_voices(runtime, session, principal.org_id)
+    # "tone": what POST /speech/voice/select ranks voices by (spec 11.1).
+    data = {**parameter_values(catalogue), "tone": tone_vocabulary(catalogue)}
+    return envelope(request, data, "Voice parameters")
 
 
 @router.get(
     "/speech/voice/{name}/sample.wav", summary="A short sample of a voice", response_class=Response
 )
-def voice_sample(name: str, runtime: Runtime = Depends(get_runtime)) -> Response:
+def voice_sample(name: str, request: Request, runtime: Runtime = Depends(get_runtime)) -> Response:
     # Public like a catalogue picture: the sample is the same for everyone and costs one render.
+    # An organisation's own (cloned) voice is found only with that organisation's API key.
     voice = runtime.voices.find(name)
+    if voice is None and api_key_from(request):
+        principal = authenticate(request, runtime)
+        with runtime.db.session() as session:
+            voice = organisation_voices(runtime, session, principal.org_id).find(name)
     if voice is None:
         raise NotFound(f"Voice {name} not found", errors=[f"name: unknown voice {name!r}"])
     return Response(voice_sample_wav(runtime, voice), media_type="audio/wav")
@@ -108,7 +122,8 @@ def get_voice(
     principal: Principal = Depends(authenticate),
     runtime: Runtime = Depends(get_runtime),
 ) -> JSONResponse:
-    voice = runtime.voices.find(name)
+    with runtime.db.session() as session:
+        voice = organisation_voices(runtime, session, principal.org_id).find(name)
     if voice is None:
         raise NotFound(f"Voice {name} not found", errors=[f"name: unknown voice {name!r}"])
     return envelope(

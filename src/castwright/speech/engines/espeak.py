@@ -250,6 +250,11 @@ class EspeakEngine:
     def sample_rate(self) -> int:
         return self._library.sample_rate
 
+    @property
+    def library(self) -> EspeakLibrary:
+        """The process-wide library (the neural engines ask it for phonemes)."""
+        return self._library
+
     def voices(self) -> list[EngineVoice]:
         return list(self._voices().voices)
 
@@ -279,7 +284,14 @@ class EspeakEngine:
             return AudioBuffer.silence(0, self.sample_rate)
         pitch, pitch_range = _pitch_settings(params.pitch)
         pcm = self._library.synthesize(
-            text, voice, rate_wpm=_rate_wpm(params.rate), pitch=pitch, pitch_range=pitch_range
+            text,
+            voice,
+            rate_wpm=_rate_wpm(params.rate),
+            pitch=pitch,
+            pitch_range=pitch_range,
+            # [[...]]: pronunciations from a dictionary, written as espeak-ng phonemes (the
+            # planner escapes "[[" in ordinary text, so only those are read as phonemes).
+            phonemes="[[" in text,
         )
         samples = np.multiply(pcm, np.float32(params.volume / 32768.0), dtype=np.float32)
         if params.volume > 1.0:  # int16 / 32768 alone can never leave [-1, 1)

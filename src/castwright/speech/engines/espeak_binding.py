@@ -54,7 +54,13 @@ _PARAM_RANGE = 4
 # espeak_Synth flags and position type
 _CHARS_UTF8 = 0x01
 _SSML = 0x10
+_PHONEMES = 0x100  # espeakPHONEMES: text between [[ and ]] is phoneme mnemonics
 _POS_CHARACTER = 1
+
+# espeak_TextToPhonemes phoneme mode: bit 1 set gives IPA (UTF-8) rather than ASCII names.
+_PHONEMES_IPA = 0x02
+_CLAUSE_PUNCTUATION = ".,;:!?"
+_CLOSERS = "\"')]}\u201d\u2019"  # may follow the mark: "Stop!" she said
 
 # espeak_Initialize option bit 15: return an error instead of calling exit() when the data
 # directory is missing. Without it a broken install would terminate the server process.
@@ -163,6 +169,21 @@ def _read_languages(address: int | None) -> tuple[tuple[int, str], ...]:
         offset += len(language) + 2  # priority byte + string + its NUL
 
 
+def _terminator(consumed: str, more: bool) -> str:
+    """The punctuation that ended a clause, from the text the library consumed for it.
+
+    The library reads one character past the clause when more follows, so that one is
+    ignored; closing quotes and brackets after the mark are skipped.
+    """
+    body = consumed[:-1] if more and consumed else consumed
+    for char in reversed(body.rstrip()):
+        if char in _CLAUSE_PUNCTUATION:
+            return char
+        if char not in _CLOSERS:
+            return ""
+    return ""
+
+
 def _decode(raw: bytes | None) -> str:
     return raw.decode("utf-8", "replace") if raw else ""
 
@@ -226,6 +247,12 @@ class EspeakLibrary:
             ctypes.c_void_p,  # user data
         ]
         lib.espeak_Synth.restype = ctypes.c_int
+        lib.espeak_TextToPhonemes.argtypes = [
+            ctypes.POINTER(ctypes.c_void_p),  # in/out: where the next clause starts
+            ctypes.c_int,  # text mode
+            ctypes.c_int,  # phoneme mode
+        ]
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
 
     # -- everything below runs with _LOCK held ------------------------------------------------
 
@@ -312,6 +339,30 @@ class EspeakLibrary:
                 index += 1
             return voices
 
+    def phonemes(self, text: str, voice: str) -> list[tuple[str, str]]:
+        """``text`` as IPA, clause by clause: (phonemes, the punctuation that ended the clause).
+
+        What neural voices trained on espeak-ng phonemes (Piper, Kokoro) are fed. The library
+        drops the punctuation, so it is recovered from the text each clause consumed.
+        """
+        encoded = text.replace("\x00", " ").encode("utf-8")
+        clauses: list[tuple[str, str]] = []
+        with _LOCK:
+            self._initialise()
+            self._select_voice(voice)
+            buffer = ctypes.create_string_buffer(encoded)
+            position = ctypes.c_void_p(ctypes.addressof(buffer))
+            end = ctypes.addressof(buffer) + len(encoded)
+            while position.value and position.value < end:
+                start = position.value
+                raw = self._lib.espeak_TextToPhonemes(
+                    ctypes.byref(position), _CHARS_UTF8, _PHONEMES_IPA
+                )
+                stop = position.value or end
+                consumed = ctypes.string_at(start, max(0, stop - start)).decode("utf-8", "replace")
+                clauses.append((_decode(raw).strip(), _terminator(consumed, stop < end)))
+        return clauses
+
     def synthesize(
         self,
         text: str,
@@ -322,16 +373,18 @@ class EspeakLibrary:
         pitch_range: int = DEFAULT_RANGE,
         volume: int = DEFAULT_VOLUME,
         ssml: bool = False,
+        phonemes: bool = False,
     ) -> npt.NDArray[np.int16]:
         """Speak ``text`` and return its int16 samples at ``sample_rate``.
 
         ``voice`` is a name espeak_SetVoiceByName accepts (a voice file such as "gmw/en-US",
         optionally with a variant: "gmw/en-US+f2") or ``VoiceProperties``. Every parameter is
         set on every call, because the library would otherwise keep the previous caller's.
+        ``phonemes`` reads text between ``[[`` and ``]]`` as espeak-ng phoneme mnemonics.
         """
         # A NUL would end the C string early and silently drop the rest of the text.
         encoded = text.replace("\x00", " ").encode("utf-8")
-        flags = _CHARS_UTF8 | (_SSML if ssml else 0)
+        flags = _CHARS_UTF8 | (_SSML if ssml else 0) | (_PHONEMES if phonemes else 0)
         with _LOCK:
             self._initialise()
             self._select_voice(voice)
@@ -348,3 +401,33 @@ class EspeakLibrary:
         if status != _EE_OK:
             raise EspeakError(f"espeak_Synth failed (error {status})")
         return np.frombuffer(pcm, dtype=np.int16)  # the bytearray is ours alone: no copy
+
+    def text_to_phonemes(
+        self, text: str, voice: str, *, ipa: bool = True, separator: str = "|"
+    ) -> list[tuple[str, str]]:
+        """espeak_TextToPhonemes: the phonemes of ``text`` clause by clause, without synthesis.
+
+        Returns (phonemes, source) per clause: words separated by spaces, phonemes within a
+        word by ``separator``, stress marks on the vowel; ``source`` is the slice of ``text``
+        the library consumed for the clause, which runs one character into the next clause
+        (the library reads ahead) except for the last.
+        """
+        raw = text.replace("\x00", " ").encode("utf-8")
+        # Phoneme mode: bit 1 for IPA, the separator character in bits 8-23.
+        mode = (_PHONEMES_IPA if ipa else 0) | (ord(separator) << 8 if separator else 0)
+        clauses: list[tuple[str, str]] = []
+        with _LOCK:
+            self._initialise()
+            self._select_voice(voice)
+            buffer = ctypes.create_string_buffer(raw)
+            base = ctypes.addressof(buffer)
+            pointer = ctypes.c_void_p(base)
+            while pointer.value:
+                start = pointer.value - base
+                if start >= len(raw):
+                    break
+                phonemes = self._lib.espeak_TextToPhonemes(ctypes.byref(pointer), _CHARS_UTF8, mode)
+                end = pointer.value - base if pointer.value else len(raw)
+                source = raw[start:end].decode("utf-8", "replace")
+                clauses.append((_decode(phonemes), source))
+        return clauses

@@ -1,7 +1,9 @@
-"""FestivalEngine: the Festival speech synthesiser, run as a ``text2wave`` subprocess.
+"""FestivalEngine: the Festival speech synthesiser, through long-lived ``festival --pipe``
+processes (festival_pool.py), so a sentence costs its synthesis and not a process start and
+a voice load.
 
-Optional: present only where the ``festival`` and ``text2wave`` binaries are installed
-(``apt-get install festival festvox-us-slt-hts``). Voices are the directories under
+Optional: present only where the ``festival`` binary is installed (``apt-get install
+festival festvox-us-slt-hts``). Voices are the directories under
 /usr/share/festival/voices/<language>/<voice>; ``cmu_us_slt_arctic_hts`` is the one the
 Debian package above installs.
 
@@ -20,6 +22,7 @@ Audio comes back at the voice's own sample rate (32000 Hz for the HTS voice).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -27,6 +30,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,13 +39,17 @@ from castwright.audio.wav import decode_wav
 from castwright.dsp import to_mono
 from castwright.errors import Invalid
 from castwright.speech.engines.base import EngineUnavailable, EngineVoice, SynthesisParams
+from castwright.speech.engines.festival_pool import FestivalError, FestivalPool
+
+if TYPE_CHECKING:
+    from castwright.config import Settings
 
 __all__ = ["DEFAULT_VOICES_DIR", "FestivalEngine", "apply_gain", "decode_mono_wav"]
 
 INSTALL_HINT = "apt-get install festival festvox-us-slt-hts"
 DEFAULT_VOICES_DIR = Path("/usr/share/festival/voices")
 
-_MAPPING_REVISION = 1
+_MAPPING_REVISION = 1  # the pipe pool renders what text2wave rendered
 # Voice names become Scheme code ("(voice_NAME)"), so only plain identifiers are accepted.
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 
@@ -131,24 +139,39 @@ def _tool_version(command: list[str], pattern: str, install_hint: str) -> str:
 
 
 class FestivalEngine:
-    """Festival via ``text2wave``; thread-safe (one subprocess per call)."""
+    """Festival, through a pool of long-lived ``festival --pipe`` processes; thread-safe."""
 
     name = "festival"
 
-    def __init__(self, voices_dir: Path = DEFAULT_VOICES_DIR, timeout: float = 120.0) -> None:
-        text2wave = shutil.which("text2wave")
+    def __init__(
+        self, voices_dir: Path = DEFAULT_VOICES_DIR, timeout: float = 120.0, processes: int = 0
+    ) -> None:
         festival = shutil.which("festival")
-        if text2wave is None or festival is None:
+        if festival is None:
             raise EngineUnavailable(f"festival not installed: {INSTALL_HINT}")
-        self._text2wave = text2wave
         self._voices_dir = voices_dir
         self._timeout = timeout
         self._lock = threading.Lock()
         self._known: dict[str, _FestivalVoice] | None = None
+        self._rates: dict[str, int] = {}  # voice -> sample rate, learnt from its first audio
         if not any(path.is_dir() for path in voices_dir.glob("*/*")):
             raise EngineUnavailable(f"festival has no voices in {voices_dir}: {INSTALL_HINT}")
         release = _tool_version([festival, "--version"], r"System: ([0-9][\w.]*)", INSTALL_HINT)
         self.version = f"festival-{release}+castwright.{_MAPPING_REVISION}"
+        # Processes start on the first synthesis, so loading the registry stays cheap.
+        self._pool = FestivalPool(festival, processes or min(2, os.cpu_count() or 1))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FestivalEngine:
+        return cls(processes=settings.speech.festival_processes)
+
+    @property
+    def pool(self) -> FestivalPool:
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the Festival processes (they also stop when this process exits)."""
+        self._pool.close()
 
     def _voice_table(self) -> dict[str, _FestivalVoice]:
         with self._lock:
@@ -162,19 +185,16 @@ class FestivalEngine:
     def voices(self) -> list[EngineVoice]:
         return [entry.voice for entry in self._voice_table().values()]
 
-    def _command(self, voice: _FestivalVoice, rate: float, output: Path) -> list[str]:
-        evals = [
+    def _prelude(self, voice: _FestivalVoice, rate: float) -> str:
+        expressions = [
             f"(voice_{voice.voice.voice_id})",  # must come first: it resets the parameters
             f"(Parameter.set 'Duration_Stretch {1.0 / rate:.6f})",
         ]
-        if voice.is_hts:
-            evals.append(
+        if voice.is_hts:  # selecting the voice above resets hts_engine_params, so no pile-up
+            expressions.append(
                 f'(set! hts_engine_params (append hts_engine_params (list (list "-r" {rate:.6f}))))'
             )
-        command = [self._text2wave]
-        for expression in evals:
-            command += ["-eval", expression]
-        return [*command, "-o", str(output)]
+        return " ".join(expressions)
 
     def synthesize(self, text: str, voice_id: str, params: SynthesisParams) -> AudioBuffer:
         params.check()
@@ -182,28 +202,25 @@ class FestivalEngine:
         if voice is None:
             raise Invalid(f"festival has no voice {voice_id!r}", field="voice_id")
         if not text.strip():
-            return AudioBuffer.silence(0, 16000)
-        # A file, not stdout: writing to a pipe, Festival cannot go back to fill in the WAV
-        # header's sizes and leaves them 0.
+            return AudioBuffer.silence(0, self._rates.get(voice_id, 16000))
+        # Text in a file, never in Scheme; audio in a file, where Festival can go back and
+        # fill in the WAV header's sizes.
         with tempfile.TemporaryDirectory(prefix="castwright-festival-") as scratch:
+            text_file = Path(scratch) / "text.txt"
+            text_file.write_text(text, encoding="utf-8")
             output = Path(scratch) / "speech.wav"
             try:
-                done = subprocess.run(
-                    self._command(voice, params.rate, output),
-                    input=text.encode("utf-8"),  # on stdin: text never becomes Scheme code
-                    capture_output=True,
-                    timeout=self._timeout,
-                    check=False,
-                )
+                with self._pool.lease() as process:
+                    process.synthesize(
+                        self._prelude(voice, params.rate), text_file, output, self._timeout
+                    )
+            except FestivalError as exc:
+                raise RuntimeError(f"festival failed: {exc}") from exc
             except FileNotFoundError as exc:  # uninstalled since start-up
                 raise EngineUnavailable(f"festival not installed: {INSTALL_HINT}") from exc
-            except subprocess.TimeoutExpired as exc:
-                raise RuntimeError(f"text2wave took longer than {self._timeout:g} s") from exc
             wav = output.read_bytes() if output.exists() else b""
-        errors = done.stderr.decode("utf-8", "replace").strip()
-        # Festival exits 0 even after a Scheme error; an empty output is the tell.
-        if done.returncode != 0 or (not wav and "ERROR" in errors):
-            raise RuntimeError(f"text2wave failed ({done.returncode}): {errors[-500:]}")
-        if not wav:  # nothing speakable, e.g. only punctuation
-            return AudioBuffer.silence(0, 16000)
-        return apply_gain(decode_mono_wav(wav), params.volume)
+        if len(wav) <= 44:  # nothing speakable, e.g. only punctuation
+            return AudioBuffer.silence(0, self._rates.get(voice_id, 16000))
+        audio = decode_mono_wav(wav)
+        self._rates[voice_id] = audio.sample_rate
+        return apply_gain(audio, params.volume)

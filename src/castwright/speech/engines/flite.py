@@ -1,8 +1,10 @@
-"""FliteEngine: CMU Flite, run as a ``flite`` subprocess.
+"""FliteEngine: CMU Flite, in process through libflite, or as a ``flite`` subprocess.
 
-Optional: present only where the ``flite`` binary is installed (``apt-get install flite``).
-Voices are those ``flite -lv`` lists (Debian: kal, kal16, awb, rms, slt), except the
-limited-domain ``awb_time``, which can only tell the time.
+Optional: present only where Flite is installed (``apt-get install flite``, which brings the
+libflite1 libraries). Where libflite and its voice libraries load, synthesis runs in process
+(``flite_library.py``): no process start and no voice load per sentence. Otherwise, with only
+the ``flite`` binary, each call runs it. Voices are kal, kal16, awb, rms and slt (Debian's
+set), never the limited-domain ``awb_time``, which can only tell the time.
 
 Parameters:
 
@@ -25,16 +27,23 @@ import tempfile
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from castwright.audio import AudioBuffer
 from castwright.errors import Invalid
 from castwright.speech.engines.base import EngineUnavailable, EngineVoice, SynthesisParams
 from castwright.speech.engines.festival import apply_gain, decode_mono_wav
+from castwright.speech.engines.flite_library import (
+    FliteLibrary,
+    FliteLibraryError,
+    flite_library,
+)
 
 __all__ = ["FliteEngine"]
 
 INSTALL_HINT = "apt-get install flite"
 
-_MAPPING_REVISION = 1
+_MAPPING_REVISION = 2  # 2: in process through libflite where it loads
 _LIMITED_DOMAIN = frozenset({"awb_time"})
 _FIXED_PITCH = frozenset({"rms"})  # measured: neither f0_shift nor int_f0_target_mean moves it
 
@@ -65,19 +74,31 @@ def _describe(name: str, engine_name: str) -> EngineVoice:
 
 
 class FliteEngine:
-    """Flite via its command line; thread-safe (one subprocess per call)."""
+    """Flite; thread-safe (the library is serialised; the command line runs per call)."""
 
     name = "flite"
 
-    def __init__(self, timeout: float = 120.0) -> None:
+    def __init__(self, timeout: float = 120.0, *, use_library: bool = True) -> None:
+        self._library: FliteLibrary | None = None
+        if use_library:
+            try:
+                self._library = flite_library()
+            except FliteLibraryError:
+                self._library = None  # fall back to the command line, if there is one
         flite = shutil.which("flite")
-        if flite is None:
+        if flite is None and self._library is None:
             raise EngineUnavailable(f"flite not installed: {INSTALL_HINT}")
-        self._flite = flite
+        self._flite = flite or "flite"
         self._timeout = timeout
         self._lock = threading.Lock()
         self._known: dict[str, EngineVoice] | None = None
-        self.version = f"{self._release()}+castwright.{_MAPPING_REVISION}"
+        release = self._release() if flite else "flite-library"
+        self.version = f"{release}+castwright.{_MAPPING_REVISION}"
+
+    @property
+    def in_process(self) -> bool:
+        """Whether synthesis runs in this process (libflite) rather than a ``flite`` per call."""
+        return self._library is not None
 
     def _run(self, arguments: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
         try:
@@ -103,9 +124,12 @@ class FliteEngine:
     def _voice_table(self) -> dict[str, EngineVoice]:
         with self._lock:
             if self._known is None:
-                done = self._run(["-lv"], timeout=10)
-                _, _, listed = (done.stdout + done.stderr).partition("Voices available:")
-                names = [name for name in listed.split() if name not in _LIMITED_DOMAIN]
+                if self._library is not None:
+                    names = self._library.voice_names
+                else:
+                    done = self._run(["-lv"], timeout=10)
+                    _, _, listed = (done.stdout + done.stderr).partition("Voices available:")
+                    names = [name for name in listed.split() if name not in _LIMITED_DOMAIN]
                 self._known = {name: _describe(name, self.name) for name in names}
             return self._known
 
@@ -116,11 +140,22 @@ class FliteEngine:
         params.check()
         if voice_id not in self._voice_table():
             raise Invalid(f"flite has no voice {voice_id!r}", field="voice_id")
+        native = int(self._voice_table()[voice_id].extra.get("sample_rate", "16000"))
         if not text.strip():
-            return AudioBuffer.silence(0, 16000)
-        settings = ["--setf", f"duration_stretch={1.0 / params.rate:.6f}"]
-        if params.pitch != 1.0 and voice_id not in _FIXED_PITCH:
-            settings += ["--setf", f"f0_shift={params.pitch:.6f}"]
+            return AudioBuffer.silence(0, native)
+        f0_shift = params.pitch if voice_id not in _FIXED_PITCH else 1.0
+        if self._library is not None:
+            pcm, rate = self._library.synthesize(
+                text, voice_id, duration_stretch=1.0 / params.rate, f0_shift=f0_shift
+            )
+            samples = np.multiply(pcm, np.float32(1.0 / 32768.0), dtype=np.float32)
+            return apply_gain(AudioBuffer.mono(samples, rate), params.volume)
+        return apply_gain(self._run_command(text, voice_id, params.rate, f0_shift), params.volume)
+
+    def _run_command(self, text: str, voice_id: str, rate: float, f0_shift: float) -> AudioBuffer:
+        settings = ["--setf", f"duration_stretch={1.0 / rate:.6f}"]
+        if f0_shift != 1.0:
+            settings += ["--setf", f"f0_shift={f0_shift:.6f}"]
         with tempfile.TemporaryDirectory(prefix="castwright-flite-") as scratch:
             # Text in a file rather than argv: no length limit and not visible in `ps`.
             text_file = Path(scratch) / "text.txt"
@@ -131,4 +166,4 @@ class FliteEngine:
             wav = output.read_bytes() if output.exists() else b""
         if done.returncode != 0 or not wav:
             raise RuntimeError(f"flite failed ({done.returncode}): {done.stderr.strip()[-500:]}")
-        return apply_gain(decode_mono_wav(wav), params.volume)
+        return decode_mono_wav(wav)

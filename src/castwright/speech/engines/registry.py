@@ -4,16 +4,22 @@ Engines are found through the entry-point group ``castwright.engines`` (so a sep
 package can add one) plus, on request, the built-in ``FakeEngine``. An engine whose class
 cannot be imported, or whose constructor raises ``EngineUnavailable``, is recorded with the
 reason instead of stopping the server. Constructors only look for binaries and files, so
-loading the registry costs milliseconds, not a synthesis.
+loading the registry costs milliseconds, not a synthesis. An engine class with a
+``from_settings(settings)`` class method is built with it when settings are given (the
+neural engines find their voices directory there); otherwise it is called with no arguments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 from castwright.speech.engines.base import Engine, EngineUnavailable
 from castwright.speech.engines.fake import FakeEngine
+
+if TYPE_CHECKING:
+    from castwright.config import Settings
 
 __all__ = ["ENTRY_POINT_GROUP", "EngineNotAvailable", "EngineRegistry"]
 
@@ -32,13 +38,14 @@ class EngineNotAvailable(KeyError):
         return f"speech engine {self.name!r} is not available: {self.reason}"
 
 
-def _construct(entry_point: EntryPoint) -> Engine:
+def _construct(entry_point: EntryPoint, settings: Settings | None) -> Engine:
     """Import and build one engine. Raises EngineUnavailable for any expected failure."""
     try:
         factory = entry_point.load()
     except ImportError as exc:
         raise EngineUnavailable(f"cannot import {entry_point.value}: {exc}") from exc
-    engine = factory()
+    from_settings = getattr(factory, "from_settings", None)
+    engine = from_settings(settings) if settings is not None and from_settings else factory()
     if not isinstance(engine, Engine):
         raise EngineUnavailable(f"{entry_point.value} does not implement the Engine protocol")
     return engine
@@ -54,12 +61,18 @@ class EngineRegistry:
         self._unavailable = dict(unavailable or {})
 
     @classmethod
-    def load(cls, enabled: list[str] | None = None, include_fake: bool = False) -> EngineRegistry:
+    def load(
+        cls,
+        enabled: list[str] | None = None,
+        include_fake: bool = False,
+        settings: Settings | None = None,
+    ) -> EngineRegistry:
         """Discover and construct engines.
 
         enabled: engine names to load; None loads every installed one. A name that no
         installed package provides is recorded as unavailable. "fake" in ``enabled`` or
-        ``include_fake`` adds the built-in FakeEngine.
+        ``include_fake`` adds the built-in FakeEngine. settings: handed to engines that take
+        them (``from_settings``); without them such engines use their defaults.
         """
         wanted = None if enabled is None else set(enabled)
         engines: list[Engine] = []
@@ -69,7 +82,7 @@ class EngineRegistry:
             if wanted is not None and name not in wanted:
                 continue
             try:
-                engines.append(_construct(point))
+                engines.append(_construct(point, settings))
             except EngineUnavailable as exc:
                 unavailable[name] = str(exc)
         if include_fake or (wanted is not None and FakeEngine.name in wanted):
