@@ -55,7 +55,7 @@ def test_simultaneous_requests_each_get_their_own_audio(speech_client: openai.Op
 
     durations = [s.size / r for s, r in alone]
     assert all(b - a > 1.0 for a, b in itertools.pairwise(durations)), durations
-    for index, ((samples, rate), (reference, reference_rate)) in enumerate(
+    for index, ((samples, rate), (_, reference_rate)) in enumerate(
         zip(together, alone, strict=True)
     ):
         assert rate == reference_rate
