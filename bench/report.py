@@ -156,10 +156,20 @@ def _breakdown(r: Results) -> list[str]:
     render = t.render_cpu
     steps = [[label, f"{seconds:.3f}", f"{seconds / render:.0%}"] for label, seconds in t.breakdown]
     steps.append(["**the whole render**", f"**{render:.3f}**", "100%"])
+    if rest >= 0:
+        split = (
+            f"The API's median wall time, {wall:.3f} s, is the worker on a CPU for {cpu:.3f} s, "
+            f"waiting for one for {wait:.3f} s and {rest:.3f} s for the rest (hand-off to the "
+            f"worker, database, HTTP, the {POLL_SECONDS * 1000:.0f} ms poll; "
+        )
+    else:  # the render ran on several cores at once: its CPU seconds exceed the wall's
+        split = (
+            f"In the API's median wall time, {wall:.3f} s, the worker and the helpers it forked "
+            f"were on a CPU for {cpu:.3f} s in all ({cpu / wall:.1f} cores busy on average) and "
+            f"waiting for one for {wait:.3f} s ("
+        )
     return [
-        f"The API's median wall time, {wall:.3f} s, is the worker on a CPU for {cpu:.3f} s, "
-        f"waiting for one for {wait:.3f} s and {rest:.3f} s for the rest (hand-off to the "
-        f"worker, database, HTTP, the {POLL_SECONDS * 1000:.0f} ms poll; the server process "
+        split + f"the server process "
         f"itself used {median(t.server_cpu):.3f} s of CPU answering polls). What the worker's "
         "CPU time is spent on: its render (plan, synthesis, DSP, WAV, blob write) replayed in "
         "the benchmark process under cProfile, timed by CPU time, after each API run "
