@@ -195,8 +195,9 @@ class JobSettings(BaseModel):
 
 
 class DatabaseSettings(BaseModel):
-    """Each process's connection pool (PostgreSQL). Connections a host may open: processes x
-    (pool_size + max_overflow); keep that under PostgreSQL's max_connections."""
+    """Each process's connection pool. PostgreSQL: connections a host may open are processes x
+    (pool_size + max_overflow); keep that under PostgreSQL's max_connections. SQLite keeps
+    pool_size + max_overflow file connections open (they cost nothing on the server)."""
 
     pool_size: int = Field(default=10, ge=1)
     max_overflow: int = Field(default=20, ge=0)

@@ -33,13 +33,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, pool: DatabaseSettings | None = None) -> Engine:
+    pool = pool or DatabaseSettings()
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # A file connection is cheap to keep and costly to open (four PRAGMAs): keep as many
+        # open as a burst of request threads uses, or each burst reconnects on every request.
+        sizing = (
+            {}
+            if ":memory:" in url or url in ("sqlite://", "sqlite:///")
+            else {
+                "pool_size": pool.pool_size + pool.max_overflow,
+                "max_overflow": pool.max_overflow,
+            }
+        )
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **sizing
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    pool = pool or DatabaseSettings()
     return create_engine(
         url,
         pool_pre_ping=pool.pool_pre_ping,
