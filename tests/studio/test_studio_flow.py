@@ -16,7 +16,7 @@ import pytest
 
 from castwright.audio.decode import decode
 from support.media import probe
-from support.studio import ARTIFACTS, JOB_SECONDS, StudioPage
+from support.studio import ARTIFACTS, JOB_SECONDS, StudioPage, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -57,11 +57,12 @@ def test_script_to_downloaded_mp3(studio: StudioPage, studio_server: Any) -> Non
         page.wait_for_selector("#predicted strong", timeout=JOB_SECONDS * 1000)
         before = page.locator("#predicted strong").inner_text()
         page.type("#script-text", " And one more sentence to make it longer.")
-        page.wait_for_function(
+        wait_until(
+            page,
             "b => { const s = document.querySelector('#predicted strong'); "
             "return s && s.textContent !== b }",
-            arg=before,
-            timeout=JOB_SECONDS * 1000,
+            before,
+            JOB_SECONDS * 1000,
         )
     else:
         page.wait_for_selector("#predicted:has-text('not available')")

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from support.studio import ARTIFACTS, StudioPage
+from support.studio import ARTIFACTS, StudioPage, wait_until
 
 WEIGHT_BUDGET_BYTES = 60_000  # everything the first visit transfers, compressed
 
@@ -119,7 +119,7 @@ def test_only_the_studio_files_are_served(studio_server: Any, path: str) -> None
 def test_first_paint_and_page_weight(studio: StudioPage) -> None:
     page = studio.page
     page.goto(studio.url + "/", wait_until="load")
-    page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length > 0")
+    wait_until(page, "() => performance.getEntriesByName('first-contentful-paint').length > 0")
     figures = page.evaluate(
         """() => {
             const paint = performance.getEntriesByName('first-contentful-paint')[0];
@@ -154,8 +154,8 @@ def test_keyboard_only(studio: StudioPage, studio_server: Any) -> None:
     chosen = page.get_attribute("#voice-list li.is-chosen", "data-alias")
     page.focus("#voice-list input:checked")
     page.keyboard.press("ArrowDown")
-    page.wait_for_function(
-        "a => document.querySelector('#voice-list li.is-chosen').dataset.alias !== a", arg=chosen
+    wait_until(
+        page, "a => document.querySelector('#voice-list li.is-chosen').dataset.alias !== a", chosen
     )
     # The focused control shows it: a visible ring, not the browser's default nothing.
     ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")

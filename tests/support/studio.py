@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ARTIFACTS", "JOB_SECONDS", "StudioPage"]
+__all__ = ["ARTIFACTS", "JOB_SECONDS", "StudioPage", "wait_until"]
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "studio"
 # A guard against a hung job, not a performance expectation: nothing asserts how long it took.
@@ -76,11 +77,12 @@ class StudioPage:
             # Only an element that has not started loading: load() would cut a playing one.
             "a => { if (a.readyState === 0 && a.paused) { a.preload = 'metadata'; a.load(); } }",
         )
-        self.page.wait_for_function(
+        wait_until(
+            self.page,
             "s => { const a = document.querySelector(s); return a && a.readyState >= 1 && "
             "Number.isFinite(a.duration) }",
-            arg=selector,
-            timeout=JOB_SECONDS * 1000,
+            selector,
+            JOB_SECONDS * 1000,
         )
         return float(self.page.eval_on_selector(selector, "audio => audio.duration"))
 
@@ -117,3 +119,17 @@ class StudioPage:
         )
         for event in ("dragenter", "dragover", "drop"):
             self.page.dispatch_event(selector, event, {"dataTransfer": transfer})
+
+
+def wait_until(page: Any, predicate: str, arg: Any = None, timeout: float = 30_000) -> None:
+    """Poll ``predicate`` (a JS function of ``arg``) until it is truthy, ``timeout`` in ms.
+
+    Not Playwright's wait_for_function: when it has to poll, its injected script compiles the
+    predicate with eval, which the Studio's Content-Security-Policy (rightly) refuses.
+    page.evaluate goes through the DevTools protocol, which the policy does not govern.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(predicate, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout / 1000:.0f} s: {predicate}")
+        page.wait_for_timeout(50)
