@@ -513,7 +513,6 @@ def profile_jobs(inputs: _Inputs, work: Path) -> list[tuple[str, float, float]]:
     from castwright.audio.presets import encoder_preset, loudness_preset
     from castwright.audio.wav import decode_wav, encode_wav
     from castwright.delivery.tasks import _encode_to_target
-    from castwright.dsp import loudness_range
     from castwright.production.mastering import mastering_preset
     from castwright.production.mixer import render_mix
 
@@ -532,8 +531,7 @@ def profile_jobs(inputs: _Inputs, work: Path) -> list[tuple[str, float, float]]:
 
     def encode_job() -> None:  # delivery.tasks.encode_production, without the database
         level = (mastered["integrated"], mastered["truePeak"])
-        delivered = _encode_to_target(decode(stored), settings, target, level)
-        loudness_range(delivered.audio)
+        _encode_to_target(decode(stored), settings, target, level)
 
     results = []
     for job in (mix_job, encode_job):

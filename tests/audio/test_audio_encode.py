@@ -205,7 +205,7 @@ def test_low_constant_mp3_rates_stay_gapless(sample_rate: int, channels: int, kb
 def test_mp3_through_pyav_when_the_system_has_no_lame(
     name: str, source: AudioBuffer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(encode_module, "_system_lame", lambda: None)
+    monkeypatch.setattr(encode_module, "system_lame", lambda: None)
     settings = encoder_preset(name)
     path = tmp_path / f"{name}.mp3"
     path.write_bytes(encode(source, settings))

@@ -2,12 +2,12 @@
 
 The buffer is first conformed to the settings (channels mapped, resampled with soxr, and for
 16-bit PCM quantised with TPDF dither), then handed to exactly one encoder: PyAV (FFmpeg) for
-wav, flac, opus, aac and m4a; LAME for mp3 (the system's through ctypes when present, as
-it runs about 3.5 times faster than the build inside PyAV's wheels; else PyAV's); and
-libvorbis for ogg. PyAV's wheels carry no libvorbis, and FFmpeg's own Vorbis encoder is
-experimental, stereo-only and ignores bit rates (14 dB SNR on test chords where libvorbis
-gives 28 to 38 dB), so ogg goes to the system's libvorbis through ctypes. The two ctypes
-bindings are the last parts of this module.
+wav, flac, opus, aac and m4a; LAME for mp3 (the system's, audio/lame.py, when present, as
+it runs about 3.5 times faster than the build inside PyAV's wheels, and on every core for a
+long programme, audio/mp3_parallel.py; else PyAV's); and libvorbis for ogg. PyAV's wheels
+carry no libvorbis, and FFmpeg's own Vorbis encoder is experimental, stereo-only and ignores
+bit rates (14 dB SNR on test chords where libvorbis gives 28 to 38 dB), so ogg goes to the
+system's libvorbis through ctypes, the last part of this module.
 
 Encoders that prime or pad (LAME, AAC, Opus, Vorbis) write the delay and padding where the
 container can carry it (LAME's Info tag, the MP4 edit list, Ogg granule positions), so a
@@ -33,6 +33,8 @@ import numpy.typing as npt
 import soxr
 
 from castwright.audio.buffer import AudioBuffer
+from castwright.audio.lame import LameEncoder, system_lame
+from castwright.audio.mp3_parallel import encode_mp3_parallel
 from castwright.audio.presets import VBR_NOMINAL_KBPS, EncoderSettings
 
 __all__ = ["EncoderUnavailable", "Target", "conform", "encode", "encode_to"]
@@ -72,7 +74,7 @@ def encode_to(target: Target, buffer: AudioBuffer, settings: EncoderSettings) ->
     audio = conform(buffer, settings)
     if settings.format == "ogg":
         _to_file(target, lambda file: _write_vorbis(file, audio, settings))
-    elif settings.format == "mp3" and _lame_tag_fits(settings) and (lame := _system_lame()):
+    elif settings.format == "mp3" and _lame_tag_fits(settings) and (lame := system_lame()):
         _to_file(target, lambda file: _write_lame(lame, file, audio, settings))
     elif settings.format == "m4a" and not isinstance(target, str | os.PathLike):
         # moov before mdat (progressive playback) is a second pass FFmpeg makes by reopening
@@ -102,8 +104,10 @@ def conform(buffer: AudioBuffer, settings: EncoderSettings) -> AudioBuffer:
     elif settings.channels == 2 and buffer.channels > 2:
         raise ValueError(f"cannot map {buffer.channels} channels to stereo; mix down first")
     if buffer.sample_rate != settings.sample_rate and buffer.frames:
-        # VHQ: the output may be 24-bit, beyond HQ's 20-bit precision.
-        resampled = soxr.resample(samples.T, buffer.sample_rate, settings.sample_rate, "VHQ")
+        # HQ's 20-bit precision is far under a 16-bit or lossy output's noise, and it takes
+        # two thirds of VHQ's time; 24- and 32-bit outputs get VHQ's 28 bits.
+        quality = "VHQ" if (settings.bit_depth or 16) > 16 else "HQ"
+        resampled = soxr.resample(samples.T, buffer.sample_rate, settings.sample_rate, quality)
         samples = np.ascontiguousarray(resampled.T, dtype=np.float32)
     if settings.channels == 2 and samples.shape[0] == 1:
         samples = np.repeat(samples, 2, axis=0)
@@ -217,12 +221,10 @@ def _to_pcm(
 
 # --- mp3: the system's LAME through ctypes, when there is one ----------------------------------
 
-# PyAV's wheels bundle a LAME build that runs about 3.5 times slower than Debian's (same
-# LAME 3.100, same calls through ctypes, same output size: 3.2 s against 0.95 s of CPU for
-# 60 s of stereo at 320 kbps). Where the system has libmp3lame it encodes; else PyAV's does.
-_LAME_VBR_MTRH = 4  # vbr_default, what FFmpeg's wrapper selects for -q:a
-_LAME_JOINT_STEREO, _LAME_MONO = 1, 3
 _LAME_TAG_BYTES = 4 + 156  # frame header, then LAME's Xing/Info tag with its extension
+# A programme at least this long is encoded in pieces on every core (see mp3_parallel): below
+# it, starting threads and the pieces' overlaps cost about what they save.
+_PARALLEL_MP3_SECONDS = 20.0
 
 
 def _lame_tag_fits(settings: EncoderSettings) -> bool:
@@ -238,93 +240,47 @@ def _lame_tag_fits(settings: EncoderSettings) -> bool:
     return frame_bytes >= _LAME_TAG_BYTES + side_info[(mpeg1, settings.channels)]
 
 
-@cache
-def _system_lame() -> ctypes.CDLL | None:
-    try:
-        lame = ctypes.CDLL(ctypes.util.find_library("mp3lame") or "libmp3lame.so.0")
-    except OSError:
-        return None
-    pointer, int_ = ctypes.c_void_p, ctypes.c_int
-    lame.lame_init.restype = pointer
-    for setter in (
-        "lame_set_in_samplerate",
-        "lame_set_out_samplerate",
-        "lame_set_num_channels",
-        "lame_set_mode",
-        "lame_set_VBR",
-        "lame_set_brate",
-        "lame_set_bWriteVbrTag",
-    ):
-        getattr(lame, setter).argtypes = [pointer, int_]
-    lame.lame_set_VBR_quality.argtypes = [pointer, ctypes.c_float]
-    lame.lame_init_params.argtypes = [pointer]
-    lame.lame_encode_buffer_ieee_float.argtypes = [pointer, pointer, pointer, int_, pointer, int_]
-    lame.lame_encode_flush.argtypes = [pointer, pointer, int_]
-    lame.lame_get_lametag_frame.argtypes = [pointer, pointer, ctypes.c_size_t]
-    lame.lame_get_lametag_frame.restype = ctypes.c_size_t
-    lame.lame_close.argtypes = [pointer]
-    return lame
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _write_lame(
     lame: ctypes.CDLL, file: BinaryIO, audio: AudioBuffer, settings: EncoderSettings
 ) -> None:
-    flags = lame.lame_init()
-    if not flags:
-        raise MemoryError("lame_init failed")
-    try:
-        _configure_lame(lame, flags, audio, settings)
-        samples = np.ascontiguousarray(audio.samples)
-        right = samples[1] if audio.channels == 2 else samples[0]  # LAME ignores it for mono
-        # LAME's documented worst case for an output buffer: 1.25 * samples + 7200 bytes.
-        out = ctypes.create_string_buffer(_CHUNK * 5 // 4 + 7200)
+    if settings.bit_rate is None:
+        raise ValueError("mp3 needs a bit rate")
+    bit_rate, variable = settings.bit_rate, settings.bit_rate_type == "variable"
+
+    def open_encoder(reservoir: bool) -> LameEncoder:
+        return LameEncoder(
+            lame,
+            audio.sample_rate,
+            audio.channels,
+            bit_rate,
+            variable=variable,
+            reservoir=reservoir,
+        )
+
+    pieces = min(_cores(), int(audio.duration // _PARALLEL_MP3_SECONDS))
+    if pieces > 1:
+        stream = encode_mp3_parallel(
+            audio.samples, audio.sample_rate, lambda: open_encoder(False), pieces
+        )
+        file.write(stream)
+        return
+    with open_encoder(True) as encoder:
         start = file.tell()
-        for first in range(0, audio.frames, _CHUNK):
-            count = min(_CHUNK, audio.frames - first)
-            size = lame.lame_encode_buffer_ieee_float(
-                flags,
-                samples[0].ctypes.data + 4 * first,
-                right.ctypes.data + 4 * first,
-                count,
-                out,
-                len(out),
-            )
-            if size < 0:
-                raise RuntimeError(f"LAME failed to encode (error {size})")
-            file.write(out.raw[:size])
-        size = lame.lame_encode_flush(flags, out, len(out))
-        file.write(out.raw[: max(size, 0)])
+        file.write(encoder.encode(audio.samples))
+        file.write(encoder.flush())
         # The first frame was a placeholder Info tag; now that LAME knows the frame count,
         # delay and padding, the real one (what makes decoders trim to the exact length)
         # replaces it.
-        tag = lame.lame_get_lametag_frame(flags, out, len(out))
-        if 0 < tag <= len(out):
+        tag = encoder.info_tag()
+        if tag:
             end = file.tell()
             file.seek(start)
-            file.write(out.raw[:tag])
+            file.write(tag)
             file.seek(end)
-    finally:
-        lame.lame_close(flags)
-
-
-def _configure_lame(
-    lame: ctypes.CDLL, flags: int, audio: AudioBuffer, settings: EncoderSettings
-) -> None:
-    if settings.bit_rate is None:
-        raise ValueError("mp3 needs a bit rate")
-    lame.lame_set_in_samplerate(flags, audio.sample_rate)
-    lame.lame_set_out_samplerate(flags, audio.sample_rate)  # or LAME picks its own
-    lame.lame_set_num_channels(flags, audio.channels)
-    lame.lame_set_mode(flags, _LAME_JOINT_STEREO if audio.channels == 2 else _LAME_MONO)
-    lame.lame_set_bWriteVbrTag(flags, 1)  # the Info tag, for CBR too: it carries the gapless
-    if settings.bit_rate_type == "variable":
-        lame.lame_set_VBR(flags, _LAME_VBR_MTRH)
-        lame.lame_set_VBR_quality(flags, float(settings.bit_rate))
-    else:
-        lame.lame_set_VBR(flags, 0)
-        lame.lame_set_brate(flags, settings.bit_rate)
-    if lame.lame_init_params(flags) < 0:
-        raise ValueError(f"LAME refuses {settings}")
 
 
 # --- ogg: libvorbis and libogg through ctypes ------------------------------------------------

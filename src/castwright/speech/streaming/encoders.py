@@ -7,8 +7,8 @@ gaps peers' streams are known for), and decoder state that runs straight through
 * wav: RIFF and data sizes 0xFFFFFFFF, the streaming convention for "length unknown"
   (FFmpeg, browsers and SoX read to the end of the stream).
 * pcm: the bare 16-bit little-endian samples.
-* mp3: the system's LAME through ctypes (as audio/encode.py, without the Info tag: a stream
-  cannot seek back to write it), else PyAV's LAME.
+* mp3: the system's LAME (audio/lame.py, without the Info tag: a stream cannot seek back to
+  write it), else PyAV's LAME.
 * opus (Ogg), aac (ADTS), flac: PyAV, writing into a sink that cannot seek, so FLAC's
   STREAMINFO keeps "total samples unknown", which the format allows.
 * ogg (Vorbis): the system's libvorbis through audio/encode.py's bindings.
@@ -33,9 +33,9 @@ from castwright.audio.encode import (
     _libraries,
     _OggPacket,
     _OggPage,
-    _system_lame,
     _write_page,
 )
+from castwright.audio.lame import LameEncoder, system_lame
 from castwright.audio.presets import EncoderSettings
 from castwright.audio.wav import pcm16
 
@@ -54,7 +54,6 @@ MEDIA_TYPES = {
 STREAM_FORMATS = tuple(MEDIA_TYPES)
 
 _UNKNOWN_SIZE = 0xFFFFFFFF
-_LAME_MONO = 3
 _OGG_PAGE_MICROSECONDS = 200_000  # FFmpeg's default (1 s) would hold back the first sentence
 _AVIO_BUFFER = 4096
 _VORBIS_FALLBACK_LEVEL = 4  # LAME V4's level: Vorbis quality 0.5
@@ -75,8 +74,8 @@ def open_encoder(fmt: str, sample_rate: int, bitrate_kbps: int) -> StreamEncoder
         return _WavEncoder(sample_rate)
     if fmt == "pcm":
         return _PcmEncoder(sample_rate)
-    if fmt == "mp3" and (lame := _system_lame()) is not None:
-        return _LameEncoder(lame, sample_rate, bitrate_kbps)
+    if fmt == "mp3" and (lame := system_lame()) is not None:
+        return _LameStream(sample_rate, bitrate_kbps, lame)
     if fmt == "ogg":
         return _VorbisEncoder(sample_rate, bitrate_kbps)
     return _PyAvEncoder(fmt, sample_rate, bitrate_kbps)
@@ -133,53 +132,19 @@ class _WavEncoder(_PcmEncoder):
         )
 
 
-class _LameEncoder:
-    def __init__(self, lame: ctypes.CDLL, sample_rate: int, bitrate_kbps: int) -> None:
+class _LameStream:
+    def __init__(self, sample_rate: int, bitrate_kbps: int, lame: ctypes.CDLL) -> None:
         self.sample_rate = sample_rate
-        self._lame = lame
-        flags = lame.lame_init()
-        if not flags:
-            raise MemoryError("lame_init failed")
-        self._flags: int | None = flags
-        lame.lame_set_in_samplerate(flags, sample_rate)
-        lame.lame_set_out_samplerate(flags, sample_rate)
-        lame.lame_set_num_channels(flags, 1)
-        lame.lame_set_mode(flags, _LAME_MONO)
-        lame.lame_set_bWriteVbrTag(flags, 0)  # no Info tag: it needs a seek back to the start
-        lame.lame_set_VBR(flags, 0)
-        lame.lame_set_brate(flags, bitrate_kbps)
-        if lame.lame_init_params(flags) < 0:
-            self._close()
-            raise ValueError(f"LAME refuses {bitrate_kbps} kbps at {sample_rate} Hz")
+        # No Info tag: it needs a seek back to the start, which a stream cannot make.
+        self._encoder = LameEncoder(lame, sample_rate, 1, bitrate_kbps, info_tag=False)
 
     def write(self, audio: AudioBuffer) -> bytes:
-        if self._flags is None or not audio.frames:
-            return b""
-        samples = np.ascontiguousarray(audio.samples[0], dtype=np.float32)
-        out = ctypes.create_string_buffer(audio.frames * 5 // 4 + 7200)
-        size = self._lame.lame_encode_buffer_ieee_float(
-            self._flags, samples.ctypes.data, samples.ctypes.data, audio.frames, out, len(out)
-        )
-        if size < 0:
-            raise RuntimeError(f"LAME failed to encode (error {size})")
-        return out.raw[:size]
+        return self._encoder.encode(audio.samples[:1]) if audio.frames else b""
 
     def finish(self) -> bytes:
-        if self._flags is None:
-            return b""
-        out = ctypes.create_string_buffer(7200)
-        size = self._lame.lame_encode_flush(self._flags, out, len(out))
-        self._close()
-        return out.raw[: max(size, 0)]
-
-    def _close(self) -> None:
-        if self._flags is not None:
-            self._lame.lame_close(self._flags)
-            self._flags = None
-
-    def __del__(self) -> None:  # a stream cancelled mid-way never calls finish()
-        if getattr(self, "_flags", None) is not None:
-            self._close()
+        tail = self._encoder.flush()
+        self._encoder.close()
+        return tail
 
 
 class _Sink:
