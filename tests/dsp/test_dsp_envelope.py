@@ -9,6 +9,7 @@ import pytest
 
 from castwright.dsp.envelope import (
     decay_hold,
+    hold_and_release,
     moving_average,
     one_pole,
     slew_limit,
@@ -47,6 +48,22 @@ def test_decay_hold_keeps_its_precision_far_into_a_long_signal() -> None:
     held = decay_hold(values, coefficient)
     assert held[-10] == pytest.approx(1.0, rel=1e-9)
     assert held[-1] == pytest.approx(coefficient**9, rel=1e-9)
+
+
+@pytest.mark.parametrize("ahead", [0, 1, 7, 40])
+@pytest.mark.parametrize("density", [0.001, 0.02, 0.5])  # the last is the dense strategy's
+@pytest.mark.parametrize("coefficient", [0.0, 0.9, 0.999])
+def test_hold_and_release_is_the_two_scans(ahead: int, density: float, coefficient: float) -> None:
+    size = 3000
+    values = np.zeros(size)
+    chosen = RNG.random(size) < density
+    chosen[0] = chosen[-1] = True  # the edges: a window cut at the start, a value at the end
+    values[chosen] = RNG.random(np.count_nonzero(chosen)) * 12.0 + 0.01
+    positions = np.flatnonzero(chosen)
+    expected = decay_hold(sliding_max(values, 0, ahead), coefficient)
+    found = hold_and_release(positions, values[positions], size, ahead, coefficient)
+    assert np.allclose(found, expected, rtol=1e-9, atol=1e-300)
+    assert np.array_equal(hold_and_release(positions[:0], values[:0], 5, ahead, 0.9), np.zeros(5))
 
 
 def test_one_pole_matches_recursion() -> None:

@@ -38,17 +38,24 @@ def encode_wav(buffer: AudioBuffer) -> bytes:
 
 
 def decode_wav(data: bytes) -> AudioBuffer:
+    """A PCM WAV (8, 16, 24 or 32-bit integer samples) the standard library reads; raises
+    ``wave.Error`` (or EOFError) for anything else."""
     with wave.open(io.BytesIO(data), "rb") as reader:
         channels = reader.getnchannels()
         width = reader.getsampwidth()
         rate = reader.getframerate()
         raw = reader.readframes(reader.getnframes())
+    raw = raw[: len(raw) - len(raw) % (width * channels)]  # a truncated file's partial frame
     if width == 2:
         samples = np.frombuffer(raw, "<i2").astype(np.float32) / 32768.0
+    elif width == 3:
+        triples = np.frombuffer(raw, np.uint8).reshape(-1, 3).astype(np.int32)
+        words = triples[:, 0] << 8 | triples[:, 1] << 16 | triples[:, 2] << 24
+        samples = words.astype(np.float32) / 2147483648.0
     elif width == 4:
         samples = np.frombuffer(raw, "<i4").astype(np.float32) / 2147483648.0
     elif width == 1:
         samples = (np.frombuffer(raw, np.uint8).astype(np.float32) - 128.0) / 128.0
     else:
-        raise ValueError(f"unsupported WAV sample width {width}")
+        raise wave.Error(f"unsupported WAV sample width {width}")
     return AudioBuffer(np.ascontiguousarray(samples.reshape(-1, channels).T), rate)

@@ -13,7 +13,7 @@ from castwright.audio.encode import conform, encode
 from castwright.audio.presets import EncoderSettings, LoudnessTarget
 from castwright.db.base import utcnow
 from castwright.delivery.service import ENCODE_JOB, EncodeRequest, resolve_settings
-from castwright.dsp import integrated_loudness, loudness_range, normalise_loudness, true_peak
+from castwright.dsp import measure_loudness, normalise_loudness
 from castwright.files.service import FileService
 from castwright.jobs.registry import job_handler
 from castwright.models.production import Encoding, JobState, Production
@@ -33,12 +33,19 @@ _PASSES = 6
 
 @dataclass(frozen=True)
 class Delivered:
-    """The encoded file, what it decodes to, and that decoded audio's loudness and true peak."""
+    """The encoded file, what it decodes to, and that decoded audio's measurements."""
 
     data: bytes
     audio: AudioBuffer
-    loudness: float
-    true_peak: float
+    loudness: float  # integrated, LUFS
+    true_peak: float  # dBTP
+    range: float  # loudness range, LU
+
+
+def _delivered(data: bytes) -> Delivered:
+    audio = decode(data)
+    report = measure_loudness(audio)
+    return Delivered(data, audio, report.integrated_lufs, report.true_peak_dbtp, report.range_lu)
 
 
 def _meets(loudness: float, peak: float, target: LoudnessTarget, ceiling: float) -> bool:
@@ -69,9 +76,7 @@ def _encode_to_target(
     same_channels = settings.channels == audio.channels
     audio = conform(audio, settings)
     if target is None:
-        data = encode(audio, settings)
-        delivered = decode(data)
-        return Delivered(data, delivered, integrated_loudness(delivered), true_peak(delivered))
+        return _delivered(encode(audio, settings))
     lufs = target.lufs
     ceiling = target.true_peak_dbtp - (0.0 if settings.lossless else _LOSSY_HEADROOM_DB)
     as_it_is = same_channels and source_level is not None and _meets(*source_level, target, ceiling)
@@ -83,15 +88,14 @@ def _encode_to_target(
             else normalise_loudness(audio, lufs, ceiling, tolerance_lu=_NORMALISE_TOLERANCE_LU)
         )
         as_it_is = False
-        data = encode(programme, settings)
-        delivered = decode(data)
-        loudness, peak = integrated_loudness(delivered), true_peak(delivered)
-        if not math.isfinite(loudness):
-            return Delivered(data, delivered, loudness, peak)  # silence: no loudness to set
-        miss, over = target.lufs - loudness, peak - target.true_peak_dbtp
+        delivered = _delivered(encode(programme, settings))
+        if not math.isfinite(delivered.loudness):
+            return delivered  # silence: no loudness to set
+        miss = target.lufs - delivered.loudness
+        over = delivered.true_peak - target.true_peak_dbtp
         score = (over > 0, abs(miss))  # the ceiling first, then the loudness
         if best is None or score < best[0]:
-            best = (score, Delivered(data, delivered, loudness, peak))
+            best = (score, delivered)
         if over <= 0 and abs(miss) <= _LOUDNESS_AIM_LU:
             break
         if over > 0:
@@ -153,6 +157,6 @@ def encode_production(runtime: Runtime, session: Session, encoding_id: str) -> N
     encoding.loudness = {
         "integrated": round(result.loudness, 2),
         "truePeak": round(result.true_peak, 2),
-        "range": round(loudness_range(delivered), 2),
+        "range": round(result.range, 2),
     }
     encoding.status, encoding.finished_at = JobState.COMPLETED, utcnow()

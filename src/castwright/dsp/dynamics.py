@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
 from castwright.audio import AudioBuffer
-from castwright.dsp.channels import conform
 from castwright.dsp.envelope import (
     Envelope,
     decay_hold,
@@ -97,13 +98,25 @@ def compress(
     return AudioBuffer(buffer.samples * gains, buffer.sample_rate)
 
 
-def _speech_level_db(speech: AudioBuffer, frames: int, window: float) -> Envelope:
-    """RMS level of ``speech`` in dBFS over a centred window, one value per frame for ``frames``
-    frames (silence past the speech's end)."""
-    power = np.zeros(frames)
-    used = min(frames, speech.frames)
-    power[:used] = np.mean(np.square(speech.samples[:, :used], dtype=np.float64), axis=0)
-    half = max(0, round(window * speech.sample_rate / 2))
+# The ducker's gain moves over tens of milliseconds, so it is worked out on a 1 ms grid and
+# interpolated to the music's samples: the same ramps for a fiftieth of the work at 48 kHz.
+_CONTROL_RATE = 1000
+
+
+def _speech_level_db(speech: AudioBuffer, steps: int, window: float) -> Envelope:
+    """RMS level of ``speech`` in dBFS over a centred window, one value per control step
+    (1 ms) for ``steps`` steps (silence past the speech's end), at the speech's own rate."""
+    rate = speech.sample_rate
+    used = min(steps, math.ceil(speech.frames * _CONTROL_RATE / rate))
+    power = np.zeros(steps)
+    if used:
+        edges = np.minimum(
+            np.round(np.arange(used) * rate / _CONTROL_RATE).astype(np.int64), speech.frames
+        )
+        square = np.mean(np.square(speech.samples, dtype=np.float64), axis=0)
+        sums = np.add.reduceat(square, edges)
+        power[:used] = sums / np.diff(np.append(edges, speech.frames)).clip(min=1)
+    half = max(0, round(window * _CONTROL_RATE / 2))
     with np.errstate(divide="ignore"):
         return np.asarray(10.0 * np.log10(moving_average(power, half, half)), dtype=np.float64)
 
@@ -127,22 +140,26 @@ def duck(
     lines in dB, taking ``attack`` seconds to go down and ``release`` to come back, with the
     corners rounded so the gain has no kinks (no zipper noise). With ``lookahead`` at least
     ``attack`` the music is fully down when the speech starts. Both buffers start at time 0;
-    the speech is brought to the music's sample rate, and the result is the music's length.
+    the speech may be at any rate, and the result is the music's length.
     """
     if min(depth_db, attack, release, hold, lookahead, window) < 0:
         raise ValueError("depth, times and window must not be negative")
     if music.frames == 0 or depth_db == 0.0:
         return music
-    rate, frames = music.sample_rate, music.frames
-    speech = conform(speech, rate, speech.channels)
-    active = (_speech_level_db(speech, frames, window) > threshold_db).astype(np.float64)
+    steps = math.ceil(music.frames * _CONTROL_RATE / music.sample_rate) + 1
+    active = (_speech_level_db(speech, steps, window) > threshold_db).astype(np.float64)
     # Hold extends each stretch of speech forward in time, look-ahead extends it backward.
-    target = depth_db * sliding_max(active, round(hold * rate), round(lookahead * rate))
-    rise = depth_db / (attack * rate) if attack > 0 else np.inf
-    fall = depth_db / (release * rate) if release > 0 else np.inf
+    ahead, held = round(lookahead * _CONTROL_RATE), round(hold * _CONTROL_RATE)
+    target = depth_db * sliding_max(active, held, ahead)
+    rise = depth_db / (attack * _CONTROL_RATE) if attack > 0 else np.inf
+    fall = depth_db / (release * _CONTROL_RATE) if release > 0 else np.inf
     reduction = slew_limit(target, rise, fall)
     # A short centred average rounds the corners of the ramps; centred, it moves no timing.
-    half = round(0.125 * min(attack, release) * rate)
+    half = round(0.125 * min(attack, release) * _CONTROL_RATE)
     reduction = moving_average(reduction, half, half)
-    gains = (10.0 ** (reduction / -20.0)).astype(np.float32)
-    return AudioBuffer(music.samples * gains, rate)
+    reduction[reduction < 1e-9] = 0.0  # rounding residue, so unducked music stays untouched
+    # Step i holds the level of [i, i + 1) ms: its value belongs at the step's middle.
+    times = (np.arange(music.frames) + 0.5) * (_CONTROL_RATE / music.sample_rate) - 0.5
+    per_frame = np.interp(times, np.arange(steps), reduction).astype(np.float32)
+    gains = np.exp(per_frame * np.float32(-math.log(10.0) / 20.0))
+    return AudioBuffer(music.samples * gains, music.sample_rate)

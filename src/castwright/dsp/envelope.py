@@ -17,6 +17,7 @@ from scipy.signal import lfilter
 __all__ = [
     "Envelope",
     "decay_hold",
+    "hold_and_release",
     "moving_average",
     "one_pole",
     "slew_limit",
@@ -72,6 +73,47 @@ def decay_hold(values: Envelope, coefficient: float) -> Envelope:
         logs = np.log(values)
     held = np.maximum.accumulate(logs - ramp) + ramp
     return np.exp(held)
+
+
+def hold_and_release(
+    positions: npt.NDArray[np.int64],
+    values: Envelope,
+    size: int,
+    ahead: int,
+    coefficient: float,
+) -> Envelope:
+    """``decay_hold(sliding_max(x, 0, ahead), coefficient)`` for the ``size``-frame ``x`` that
+    is zero but for positive ``values`` at ``positions`` (increasing, unique): a limiter's
+    need, which is over at a few frames in a thousand.
+
+    Unrolled, the result at ``n`` is the largest of each value ``v`` at ``p`` held over
+    ``[p - ahead, p]``, and each ``v`` at ``p < n`` decayed: ``v * c**(n - p)``. Every value
+    decays at the same rate, so among those before ``n`` the largest is the one with the
+    largest ``log v + p * rate``, and which one that is changes only at the positions: a
+    running maximum over the few positions replaces the scans over every frame.
+    """
+    out = np.zeros(size)
+    if positions.size == 0:
+        return out
+    if positions.size * (ahead + 1) > size:  # not sparse: the scans are the cheaper way
+        out[positions] = values
+        return decay_hold(sliding_max(out, 0, ahead), coefficient)
+    windows = positions[:, None] - np.arange(ahead + 1)[None, :]
+    inside = windows >= 0
+    np.maximum.at(out, windows[inside], np.broadcast_to(values[:, None], windows.shape)[inside])
+    if coefficient <= 0.0:
+        return out
+    rate = -math.log(coefficient)
+    leading = np.maximum.accumulate(np.log(values) + positions * rate)
+    # From p + 1 on, a value is in the past; segment j runs to the next value's p + 1.
+    starts = positions + 1
+    lengths = np.diff(np.append(starts, size)).clip(min=0)
+    scores = np.full(size, -np.inf)
+    first = int(starts[0])
+    if first < size:
+        scores[first:] = np.repeat(leading, lengths)[: size - first]
+    decayed = np.exp(scores - np.arange(size, dtype=np.float64) * rate)
+    return np.maximum(out, decayed)
 
 
 def one_pole(values: Envelope, coefficient: float, initial: float = 0.0) -> Envelope:

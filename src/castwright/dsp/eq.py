@@ -1,6 +1,6 @@
 """Equalisation: Butterworth high/low-pass, RBJ shelves and peaking bands, and a de-esser.
 
-Filters run as second-order sections in float64 (scipy's ``sosfilt``): a low cut-off such as
+Filters run as second-order sections in float64 (dsp/filters.py): a low cut-off such as
 80 Hz at 48 kHz puts poles close to the unit circle, where float32 direct forms get noisy.
 pedalboard's HighpassFilter is first order (6 dB/octave), too gentle for rumble removal.
 """
@@ -11,10 +11,11 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import butter, sosfilt, sosfiltfilt
+from scipy.signal import butter
 
 from castwright.audio import AudioBuffer
 from castwright.dsp.dynamics import reduction_envelope
+from castwright.dsp.filters import sos_filter, sos_filter_zero_phase
 
 __all__ = [
     "apply_sos",
@@ -40,8 +41,8 @@ def apply_sos(buffer: AudioBuffer, sos: Sections) -> AudioBuffer:
     """Run second-order sections over every channel (starting from rest)."""
     if buffer.frames == 0:
         return buffer
-    filtered = sosfilt(sos, buffer.samples.astype(np.float64), axis=1)
-    return AudioBuffer(np.asarray(filtered, dtype=np.float32), buffer.sample_rate)
+    filtered = sos_filter(sos, buffer.samples, axis=1)
+    return AudioBuffer(filtered.astype(np.float32), buffer.sample_rate)
 
 
 def high_pass(buffer: AudioBuffer, cutoff_hz: float = 80.0, order: int = 2) -> AudioBuffer:
@@ -154,7 +155,7 @@ def de_ess(
     source = buffer.samples.astype(np.float64)
     # sosfiltfilt pads each end with a reflection; a very short buffer can offer less.
     pad = min(buffer.frames - 1, 3 * (2 * len(sos) + 1))
-    band = sosfiltfilt(sos, source, axis=1, padlen=pad)
+    band = sos_filter_zero_phase(sos, source, axis=1, padlen=pad)
     with np.errstate(divide="ignore"):
         level = np.maximum(20.0 * np.log10(np.abs(band).max(axis=0)), -200.0)
     reduction = reduction_envelope(level, rate, threshold_db, ratio, 0.0, attack, release)

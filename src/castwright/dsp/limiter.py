@@ -18,14 +18,16 @@ a static trim, which is exact because resampling is linear.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
 from castwright.audio import AudioBuffer
-from castwright.dsp.envelope import decay_hold, moving_average, sliding_max, time_coefficient
+from castwright.dsp.envelope import hold_and_release, time_coefficient
 from castwright.dsp.truepeak import frame_true_peaks
 
-__all__ = ["limit", "limit_samples"]
+__all__ = ["limit", "limit_measured", "limit_samples"]
 
 # Aim this far below the ceiling, so the re-measured output rarely needs a second pass.
 _MARGIN_DB = 0.05
@@ -60,15 +62,32 @@ def limit_samples(
     peaks: npt.NDArray[np.float32] | None = None,
     verify: bool = True,
 ) -> npt.NDArray[np.float32]:
-    """:func:`limit` on a raw [channels, frames] array. ``peaks`` may pass in the input's
-    :func:`frame_true_peaks` when the caller already has them (they scale with a gain, so a
-    gain-then-limit loop measures its source only once). ``verify=False`` skips re-measuring
-    the output (a draft: overs of a few hundredths of a dB may remain) for callers that will
-    limit their final choice again. Returns ``samples`` itself when no frame is over."""
+    """:func:`limit` on a raw [channels, frames] array (see :func:`limit_measured`)."""
+    out, _ = limit_measured(samples, sample_rate, ceiling_dbtp, lookahead, release, peaks, verify)
+    return out
+
+
+def limit_measured(
+    samples: npt.NDArray[np.float32],
+    sample_rate: int,
+    ceiling_dbtp: float,
+    lookahead: float = 0.005,
+    release: float = 0.08,
+    peaks: npt.NDArray[np.float32] | None = None,
+    verify: bool = True,
+) -> tuple[npt.NDArray[np.float32], float | None]:
+    """:func:`limit` on a raw [channels, frames] array, with the output's true peak (linear,
+    the largest 4x-oversampled magnitude) as the last check measured it.
+
+    ``peaks`` may pass in the input's :func:`frame_true_peaks` when the caller already has
+    them (they scale with a gain, so a gain-then-limit loop measures its source only once).
+    ``verify=False`` skips re-measuring the output (a draft: overs of a few hundredths of a
+    dB may remain, and the peak is None) for callers that will limit their final choice
+    again. The array returned is ``samples`` itself when no frame is over."""
     if lookahead < 0 or release < 0:
         raise ValueError("lookahead and release must not be negative")
     if samples.shape[1] == 0:
-        return samples
+        return samples, 0.0
     ceiling = 10.0 ** (ceiling_dbtp / 20.0)
     aim = 10.0 ** ((ceiling_dbtp - _MARGIN_DB) / 20.0)
     ahead = round(lookahead * sample_rate)
@@ -77,30 +96,38 @@ def limit_samples(
         peaks = frame_true_peaks(samples)
     out = samples
     for _ in range(_PASSES):
-        if float(peaks.max()) <= ceiling:
-            return out
+        top = float(peaks.max())
+        if top <= ceiling:
+            return out, top
         envelope = _gain_envelope(peaks, aim, ahead, coefficient)
         out = (out * envelope.astype(np.float32)).astype(np.float32)
         if not verify:
-            return out
+            return out, None
         peaks = frame_true_peaks(out)
     top = float(peaks.max())
-    if top > ceiling:
+    if top > ceiling:  # a static trim: exact, as the oversampling is linear
         out = (out * np.float32(aim / top)).astype(np.float32)
-    return out
+        top = aim
+    return out, top
 
 
 def _gain_envelope(
     peaks: npt.NDArray[np.float32], aim: float, ahead: int, coefficient: float
 ) -> npt.NDArray[np.float64]:
-    around = peaks.astype(np.float64)
-    around[1:] = np.maximum(around[1:], around[:-1])  # frame n's gain also shapes n-1..n
-    with np.errstate(divide="ignore"):
-        need_db = np.maximum(20.0 * np.log10(around / aim), 0.0)
+    frames = peaks.size
+    over = np.flatnonzero(peaks > aim)
+    # Frame n's gain also shapes the waveform between n - 1 and n: n needs the larger of the
+    # two frames' reductions.
+    needy = np.union1d(over, over + 1)
+    needy = needy[needy < frames]
+    around = np.maximum(peaks[needy], peaks[np.maximum(needy - 1, 0)]).astype(np.float64)
+    need_db = 20.0 * np.log10(around / aim)
     # Frames before the start need no reduction; giving them a place lets the ramp into an over
     # in the first `ahead` frames start before the buffer does, as it would in a stream.
-    need_db = np.concatenate([np.zeros(ahead), need_db])
-    held = sliding_max(need_db, 0, ahead)
-    released = decay_hold(held, coefficient)
-    gains = 10.0 ** (released / -20.0)
-    return moving_average(gains, ahead, 0)[ahead:]
+    released = hold_and_release(needy + ahead, need_db, frames + ahead, ahead, coefficient)
+    # The ramp: a mean over the `ahead` frames up to each frame, taken of the reduction
+    # (1 - gain), which is exactly 0 away from the overs, so untouched frames stay exactly 1.
+    reduction = -np.expm1(released * (-math.log(10.0) / 20.0))
+    sums = np.concatenate([[0.0], np.cumsum(reduction)])
+    window = sums[ahead + 1 :] - sums[:frames]
+    return np.asarray(1.0 - window / (ahead + 1), dtype=np.float64)

@@ -9,19 +9,22 @@ difference of two sums, with no per-block Python loop.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import sosfilt
 
 from castwright.audio import AudioBuffer
-from castwright.dsp.limiter import limit_samples
+from castwright.dsp.filters import sos_filter
+from castwright.dsp.limiter import limit_measured, limit_samples
+from castwright.dsp.threads import on_threads
 from castwright.dsp.truepeak import frame_true_peaks, true_peak
 
 __all__ = [
     "LoudnessCurve",
     "LoudnessReport",
+    "Normalised",
     "integrated_loudness",
     "k_weighting",
     "loudness_over_time",
@@ -41,8 +44,16 @@ _CHUNK_FRAMES = 1 << 18
 # ms: still a limiter, not a clipper).
 _SATURATED = 0.25
 _LARGE_STEP_DB = 6.0
+_MAX_STEP_DB = 12.0
 _FASTEST_RELEASE = 0.005
 _FASTEST_LOOKAHEAD = 0.001
+
+
+@dataclass(frozen=True)
+class Normalised:
+    audio: AudioBuffer
+    integrated_lufs: float
+    true_peak_dbtp: float
 
 
 @dataclass(frozen=True)
@@ -88,27 +99,30 @@ def _channel_weights(channels: int) -> npt.NDArray[np.float64]:
 
 
 def _power_sums(buffer: AudioBuffer, edges: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """Running sum of the channel-weighted K-weighted power, read at each of ``edges``."""
-    samples, weights = buffer.samples, _channel_weights(buffer.channels)
+    """Running sum of the channel-weighted K-weighted power, read at each of ``edges``.
+    Channels are filtered on threads of their own (the filters release the GIL)."""
     sos = k_weighting(buffer.sample_rate)
-    state = np.zeros((sos.shape[0], buffer.channels, 2))
-    sums = np.zeros(edges.size)
-    total = 0.0
-    for start in range(0, buffer.frames, _CHUNK_FRAMES):
-        chunk = samples[:, start : start + _CHUNK_FRAMES].astype(np.float64)
-        filtered, state = sosfilt(sos, chunk, axis=1, zi=state)
-        # A plain sum over channels: numpy's matmul of a short vector by a [channels, frames]
-        # matrix is ~50x slower here.
-        power = np.zeros(filtered.shape[1])
-        for weight, channel in zip(weights, filtered, strict=True):
-            if weight:
-                power += weight * np.square(channel)
-        running = np.cumsum(power) + total
-        # An edge e is the sum of frames [0, e): frame e - 1 is the last one counted.
-        lo, hi = np.searchsorted(edges, [start + 1, start + chunk.shape[1] + 1])
-        sums[lo:hi] = running[edges[lo:hi] - start - 1]
-        total = float(running[-1])
-    return sums
+    weighted = [
+        (float(weight), channel)
+        for weight, channel in zip(_channel_weights(buffer.channels), buffer.samples, strict=True)
+        if weight
+    ]
+
+    def channel_sums(item: tuple[float, npt.NDArray[np.float32]]) -> npt.NDArray[np.float64]:
+        weight, channel = item
+        state = np.zeros((sos.shape[0], 2))
+        sums = np.zeros(edges.size)
+        total = 0.0
+        for start in range(0, channel.size, _CHUNK_FRAMES):
+            filtered, state = sos_filter(sos, channel[start : start + _CHUNK_FRAMES], zi=state)
+            running = np.cumsum(np.square(filtered)) + total
+            # An edge e is the sum of frames [0, e): frame e - 1 is the last one counted.
+            lo, hi = np.searchsorted(edges, [start + 1, start + filtered.size + 1])
+            sums[lo:hi] = running[edges[lo:hi] - start - 1]
+            total = float(running[-1])
+        return weight * sums
+
+    return np.asarray(sum(on_threads(channel_sums, weighted), np.zeros(edges.size)))
 
 
 def _block_powers(
@@ -186,14 +200,17 @@ def measure_loudness(buffer: AudioBuffer) -> LoudnessReport:
     """Integrated loudness, loudness range, true peak and sample peak (one K-weighting pass)."""
     if buffer.frames == 0:
         return LoudnessReport(-math.inf, 0.0, -math.inf, -math.inf)
-    (blocks, short_term), whole = _block_powers(buffer, 0.4, 3.0)
-    sample_peak = float(np.abs(buffer.samples).max())
-    return LoudnessReport(
-        integrated_lufs=_gated_loudness(blocks, whole),
-        range_lu=_range(short_term),
-        true_peak_dbtp=true_peak(buffer),
-        sample_peak_dbfs=20.0 * math.log10(sample_peak) if sample_peak > 0 else -math.inf,
-    )
+    # The true peak's FFTs and the K-weighting's filters release the GIL: they overlap.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="castwright-meter") as pool:
+        peak = pool.submit(true_peak, buffer)
+        (blocks, short_term), whole = _block_powers(buffer, 0.4, 3.0)
+        sample_peak = float(np.abs(buffer.samples).max())
+        return LoudnessReport(
+            integrated_lufs=_gated_loudness(blocks, whole),
+            range_lu=_range(short_term),
+            true_peak_dbtp=peak.result(),
+            sample_peak_dbfs=20.0 * math.log10(sample_peak) if sample_peak > 0 else -math.inf,
+        )
 
 
 @dataclass(frozen=True)
@@ -239,7 +256,7 @@ def normalise_loudness(
 ) -> AudioBuffer:
     """Gain the whole programme to ``target_lufs`` under the ceiling (see
     :func:`normalise_loudness_measured`, which also returns the loudness it reached)."""
-    normalised, _ = normalise_loudness_measured(
+    normalised = normalise_loudness_measured(
         buffer,
         target_lufs,
         true_peak_ceiling_dbtp,
@@ -248,7 +265,7 @@ def normalise_loudness(
         lookahead=lookahead,
         release=release,
     )
-    return normalised
+    return normalised.audio
 
 
 def normalise_loudness_measured(
@@ -260,7 +277,7 @@ def normalise_loudness_measured(
     max_passes: int = 12,
     lookahead: float = 0.005,
     release: float = 0.08,
-) -> tuple[AudioBuffer, float]:
+) -> Normalised:
     """Gain the whole programme to ``target_lufs``, limiting so the true peak stays at or below
     ``true_peak_ceiling_dbtp``.
 
@@ -273,13 +290,14 @@ def normalise_loudness_measured(
     the closest pass is returned; the ceiling always holds. Silence is returned unchanged.
 
     Also returns the integrated loudness of the result (measured before the final touch-up,
-    which trims overs of hundredths of a dB and moves the loudness by less than 0.01 LU).
+    which trims overs of hundredths of a dB and moves the loudness by less than 0.01 LU) and
+    its true peak.
     """
     if max_passes < 1:
         raise ValueError("max_passes must be at least 1")
     measured = integrated_loudness(buffer)
     if not math.isfinite(measured):
-        return buffer, measured
+        return Normalised(buffer, measured, true_peak(buffer))
     rate, source = buffer.sample_rate, buffer.samples
     peaks = frame_true_peaks(source)  # measured once: peaks scale with the gain
     gain_db = target_lufs - measured
@@ -311,9 +329,13 @@ def normalise_loudness_measured(
             lookahead = min(lookahead, _FASTEST_LOOKAHEAD)
             previous = None  # a different limiter: a different loudness-gain curve
             continue  # same gain, faster limiter
-        # Clamp the slope so one noisy measurement cannot send the gain far off.
-        gain_db += error / (1.0 if slope is None else min(1.0, max(0.05, slope)))
+        # Clamp the slope so one noisy measurement cannot send the gain far off, and the step,
+        # so a limiter that no gain makes louder is not pushed on to absurd (overflowing) gains.
+        step = error / (1.0 if slope is None else min(1.0, max(0.05, slope)))
+        gain_db += max(-_MAX_STEP_DB, min(_MAX_STEP_DB, step))
     assert best is not None
     # Only the chosen draft is checked (and touched up) on the oversampled output.
     _, draft, settings, reached = best
-    return AudioBuffer(limit_samples(draft, rate, *settings), rate), reached
+    out, top = limit_measured(draft, rate, *settings)
+    peak = 20.0 * math.log10(top) if top else -math.inf
+    return Normalised(AudioBuffer(out, rate), reached, peak)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -18,12 +19,11 @@ from castwright.dsp import (
     gain,
     high_pass,
     integrated_loudness,
-    limit,
     mix,
     normalise_loudness_measured,
     resample,
-    true_peak,
 )
+from castwright.dsp.limiter import limit_measured
 from castwright.production.mastering import MasteringPreset
 from castwright.production.timeline import Bed, Layout
 
@@ -162,14 +162,18 @@ def render_mix(
         silence = np.zeros((MIX_CHANNELS, programme.frames - audible), np.float32)
         programme = AudioBuffer(np.concatenate([faded.samples, silence], axis=1), MIX_RATE)
     if preset.target_lufs is not None:
-        programme, loudness = normalise_loudness_measured(
+        normalised = normalise_loudness_measured(
             programme, preset.target_lufs, preset.true_peak_dbtp
         )
+        programme, loudness = normalised.audio, normalised.integrated_lufs
+        peak = normalised.true_peak_dbtp
     else:  # "none": a plain sum, protected from clipping only
-        programme = limit(programme, preset.true_peak_dbtp)
+        samples, top = limit_measured(programme.samples, MIX_RATE, preset.true_peak_dbtp)
+        programme = AudioBuffer(samples, MIX_RATE)
         loudness = integrated_loudness(programme)
+        peak = 20.0 * math.log10(top) if top else -math.inf
     measured = {
         "integrated": round(loudness if np.isfinite(loudness) else _SILENT_LUFS, 2),
-        "truePeak": round(true_peak(programme), 2),
+        "truePeak": round(peak, 2),
     }
     return MixResult(programme, speech_bus, measured)
