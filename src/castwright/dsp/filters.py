@@ -6,7 +6,8 @@ seconds of silence after the last sentence made the loudness meter four times sl
 every pause between sentences slowed the de-esser's band-pass. A constant far under any
 audible level (-400 dBFS) added to the input keeps every state a normal number; what that
 constant contributes to the output in the steady state (the filter's gain at DC times it) is
-taken off again, so the output is the same to within about 1e-36.
+taken off again, and what is left under -300 dBFS (that constant's ringing, rounding) is set
+to zero, so digital silence stays digital silence (a meter reads it as silent, not -430 LUFS).
 """
 
 from __future__ import annotations
@@ -24,12 +25,19 @@ Signal = npt.NDArray[np.float64]
 Samples = npt.NDArray[np.floating]  # float32 or float64 in, float64 out
 
 _GUARD = 1e-20
+_FLOOR = 1e-15  # -300 dBFS: nothing real lives below it
 
 
 def _guarded(signal: Samples) -> Signal:
     guarded = signal.astype(np.float64)  # a copy, whatever the input's type
     guarded += _GUARD
     return guarded
+
+
+def _floored(filtered: npt.NDArray[np.float64]) -> Signal:
+    out = np.asarray(filtered, dtype=np.float64)
+    out[np.abs(out) < _FLOOR] = 0.0
+    return out
 
 
 def _dc_gain(sos: Sections) -> float:
@@ -59,13 +67,13 @@ def sos_filter(
     guarded = _guarded(signal)
     offset = _GUARD * _dc_gain(sos)
     if zi is None:
-        return np.asarray(sosfilt(sos, guarded, axis=axis) - offset, dtype=np.float64)
+        return _floored(sosfilt(sos, guarded, axis=axis) - offset)
     filtered, state = sosfilt(sos, guarded, axis=axis, zi=zi)
-    return np.asarray(filtered - offset, dtype=np.float64), np.asarray(state, dtype=np.float64)
+    return _floored(filtered - offset), np.asarray(state, dtype=np.float64)
 
 
 def sos_filter_zero_phase(sos: Sections, signal: Samples, axis: int, padlen: int) -> Signal:
     """scipy's ``sosfiltfilt`` (forward and backward: no phase shift), guarded likewise."""
     guarded = _guarded(signal)
     offset = _GUARD * _dc_gain(sos) ** 2
-    return np.asarray(sosfiltfilt(sos, guarded, axis=axis, padlen=padlen) - offset)
+    return _floored(sosfiltfilt(sos, guarded, axis=axis, padlen=padlen) - offset)
