@@ -27,7 +27,7 @@ from castwright.audio import AudioBuffer
 from castwright.dsp.envelope import hold_and_release, time_coefficient
 from castwright.dsp.truepeak import frame_true_peaks
 
-__all__ = ["limit", "limit_measured", "limit_samples"]
+__all__ = ["limit", "limit_measured"]
 
 # Aim this far below the ceiling, so the re-measured output rarely needs a second pass.
 _MARGIN_DB = 0.05
@@ -49,22 +49,8 @@ def limit(
     """
     if buffer.frames == 0:
         return buffer
-    out = limit_samples(buffer.samples, buffer.sample_rate, ceiling_dbtp, lookahead, release)
+    out, _ = limit_measured(buffer.samples, buffer.sample_rate, ceiling_dbtp, lookahead, release)
     return buffer if out is buffer.samples else AudioBuffer(out, buffer.sample_rate)
-
-
-def limit_samples(
-    samples: npt.NDArray[np.float32],
-    sample_rate: int,
-    ceiling_dbtp: float,
-    lookahead: float = 0.005,
-    release: float = 0.08,
-    peaks: npt.NDArray[np.float32] | None = None,
-    verify: bool = True,
-) -> npt.NDArray[np.float32]:
-    """:func:`limit` on a raw [channels, frames] array (see :func:`limit_measured`)."""
-    out, _ = limit_measured(samples, sample_rate, ceiling_dbtp, lookahead, release, peaks, verify)
-    return out
 
 
 def limit_measured(

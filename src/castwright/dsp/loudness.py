@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from castwright.audio import AudioBuffer
 from castwright.dsp.filters import sos_filter
-from castwright.dsp.limiter import limit_measured, limit_samples
+from castwright.dsp.limiter import limit_measured
 from castwright.dsp.threads import on_threads
 from castwright.dsp.truepeak import frame_true_peaks, true_peak
 
@@ -308,7 +308,7 @@ def normalise_loudness_measured(
         scaled = (source * np.float32(scale)).astype(np.float32)
         scaled_peaks = peaks * np.float32(scale)
         settings = (true_peak_ceiling_dbtp, lookahead, release)
-        draft = limit_samples(scaled, rate, *settings, scaled_peaks, verify=False)
+        draft, _ = limit_measured(scaled, rate, *settings, scaled_peaks, verify=False)
         loudness = integrated_loudness(AudioBuffer(draft, rate))
         error = target_lufs - loudness
         if best is None or abs(error) < best[0]:
