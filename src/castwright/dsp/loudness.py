@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from castwright.audio import AudioBuffer
-from castwright.dsp.filters import sos_filter
+from castwright.dsp.filters import FLOOR, sos_filter
 from castwright.dsp.limiter import limit_measured
 from castwright.dsp.threads import on_threads
 from castwright.dsp.truepeak import frame_true_peaks, true_peak
@@ -39,6 +39,7 @@ _ABSOLUTE_GATE = -70.0  # LUFS
 _RELATIVE_GATE = -10.0  # LU below the absolutely gated mean (BS.1770-4)
 _RANGE_GATE = -20.0  # LU, for the loudness range (Tech 3342)
 _CHUNK_FRAMES = 1 << 18
+_POWER_FLOOR = FLOOR * FLOOR  # mean square of a signal at the floor
 # Normalisation: below this loudness-per-gain slope, or when the next step would push this much
 # more gain into it, the limiter is saturating; it is made faster, down to these times (a few
 # ms: still a limiter, not a clipper).
@@ -99,27 +100,39 @@ def _channel_weights(channels: int) -> npt.NDArray[np.float64]:
 
 
 def _power_sums(buffer: AudioBuffer, edges: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """Running sum of the channel-weighted K-weighted power, read at each of ``edges``.
-    Channels are filtered on threads of their own (the filters release the GIL)."""
+    """Running sum of the channel-weighted K-weighted power, read at each of ``edges``
+    (increasing, from 0 to the frame count). Channels are filtered on threads of their own
+    (the filters release the GIL)."""
     sos = k_weighting(buffer.sample_rate)
     weighted = [
         (float(weight), channel)
         for weight, channel in zip(_channel_weights(buffer.channels), buffer.samples, strict=True)
         if weight
     ]
+    frames = buffer.frames
 
     def channel_sums(item: tuple[float, npt.NDArray[np.float32]]) -> npt.NDArray[np.float64]:
         weight, channel = item
         state = np.zeros((sos.shape[0], 2))
         sums = np.zeros(edges.size)
         total = 0.0
-        for start in range(0, channel.size, _CHUNK_FRAMES):
-            filtered, state = sos_filter(sos, channel[start : start + _CHUNK_FRAMES], zi=state)
-            running = np.cumsum(np.square(filtered)) + total
-            # An edge e is the sum of frames [0, e): frame e - 1 is the last one counted.
-            lo, hi = np.searchsorted(edges, [start + 1, start + filtered.size + 1])
-            sums[lo:hi] = running[edges[lo:hi] - start - 1]
-            total = float(running[-1])
+        for start in range(0, frames, _CHUNK_FRAMES):
+            chunk = channel[start : start + _CHUNK_FRAMES]
+            # The meter floors what it sums (in _block_powers), not every sample.
+            power, state = sos_filter(sos, chunk, zi=state, floor=False)
+            np.square(power, out=power)
+            lo, hi = np.searchsorted(edges, [start, start + power.size])
+            inside = edges[lo:hi] - start  # the edges in this chunk, as offsets into it
+            if inside.size == 0:
+                total += float(power.sum())
+                continue
+            # Sums between consecutive edges (the last to the chunk's end) in one pass.
+            between = np.add.reduceat(power, inside)
+            before = total + float(power[: inside[0]].sum())
+            sums[lo] = before
+            sums[lo + 1 : hi] = before + np.cumsum(between[:-1])
+            total = before + float(between.sum())
+        sums[edges >= frames] = total
         return weight * sums
 
     return np.asarray(sum(on_threads(channel_sums, weighted), np.zeros(edges.size)))
@@ -145,8 +158,16 @@ def _block_powers(
     def at(where: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         return np.asarray(sums[np.searchsorted(edges, where)], dtype=np.float64)
 
-    blocks = [(at(starts + block) - at(starts)) / block for starts, block in layouts]
-    return blocks, float(sums[-1]) / max(frames, 1)
+    blocks = [_floored((at(starts + block) - at(starts)) / block) for starts, block in layouts]
+    whole = float(sums[-1]) / max(frames, 1)
+    return blocks, whole if whole >= _POWER_FLOOR else 0.0
+
+
+def _floored(power: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Power under the floor (the filters' guard residue; a level under -300 dBFS) is
+    silence, so digital silence reads as silent rather than -600 LUFS."""
+    power[power < _POWER_FLOOR] = 0.0
+    return power
 
 
 def _lufs(power: float | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
