@@ -74,10 +74,16 @@ def _channel_peaks(signal: npt.NDArray[np.float32], out: npt.NDArray[np.float32]
         spectrum = scipy.fft.rfft(view, axis=1, workers=-1)  # a batch spreads over the cores
         start = first * step
         stop = min(frames, start + count * step)
+        # The batch's points, [block, step], phase by phase: the largest magnitude of each.
+        largest = np.zeros((count, step), dtype=np.float32)
+        product = np.empty_like(spectrum)
         for phase in range(OVERSAMPLING - 1):
-            points = scipy.fft.irfft(spectrum * spectra[phase], n=_BLOCK, axis=1, workers=-1)
-            valid = np.abs(points[:, taps - 1 :]).reshape(-1)[: stop - start]
-            np.maximum(out[start:stop], valid, out=out[start:stop])
+            np.multiply(spectrum, spectra[phase], out=product)
+            points = scipy.fft.irfft(product, n=_BLOCK, axis=1, workers=-1, overwrite_x=True)
+            valid = points[:, taps - 1 :]
+            np.abs(valid, out=valid)
+            np.maximum(largest, valid, out=largest)
+        np.maximum(out[start:stop], largest.reshape(-1)[: stop - start], out=out[start:stop])
 
 
 def frame_true_peaks(samples: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
