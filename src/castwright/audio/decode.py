@@ -61,7 +61,7 @@ def decode(source: Source, *, channels: int | None = None) -> AudioBuffer:
         stream = container.streams.audio[0]
         layout = _LAYOUTS[channels] if channels is not None else None
         # Planar float at the stream's own rate; rate conversion is soxr's job, not this one.
-        resampler = av.AudioResampler(format="fltp", layout=layout)
+        resampler: Any = av.AudioResampler(format="fltp", layout=layout)
         blocks: list[npt.NDArray[np.float32]] = []
         rate = 0
         try:
@@ -71,13 +71,21 @@ def decode(source: Source, *, channels: int | None = None) -> AudioBuffer:
                 except av.error.FFmpegError:
                     continue  # one damaged packet: players skip it, and so does the probe
                 for frame in frames:
-                    rate = rate or frame.sample_rate
-                    blocks.extend(_planar(converted) for converted in resampler.resample(frame))
+                    if not rate:
+                        rate = frame.sample_rate
+                        # A decoder that already gives planar float (MP3, AAC, Vorbis, Opus)
+                        # needs no conversion: its frames are copied out as they are.
+                        if layout is None and frame.format.name == "fltp":
+                            resampler = None
+                    if resampler is None:
+                        blocks.append(_planar(frame))
+                    else:
+                        blocks.extend(_planar(converted) for converted in resampler.resample(frame))
         except av.error.FFmpegError as exc:
             # A damaged tail: what decoded before it still plays (as files.probe counts it).
             if not rate:
                 raise UndecodableAudio(f"damaged audio ({_why(exc)})") from None
-        if rate:
+        if rate and resampler is not None:
             blocks.extend(_planar(converted) for converted in resampler.resample(None))
     if not rate or not blocks:
         raise UndecodableAudio("contains no decodable audio")
