@@ -17,7 +17,7 @@ from dataclasses import dataclass
 __all__ = ["CALIBRATION_VERSION", "calibration_texts", "has_word_list"]
 
 # Bump when the texts change: cached models fitted on the old texts are then refitted.
-CALIBRATION_VERSION = "1"
+CALIBRATION_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class _Words:
     but: str
     prose: tuple[str, ...] = ()
     opening: dict[str, str] | None = None  # Spanish opens questions and exclamations: ¿ ¡
+    months: tuple[str, ...] = ()  # for dates; languages without them get no dates
 
 
 _ENGLISH = _Words(
@@ -184,6 +185,7 @@ _ENGLISH = _Words(
         "Turn left at the bakery, cross the bridge, and the cinema is on your right.",
         "Every summer the island hosts a festival of music, food and fireworks.",
     ),
+    months=("March", "May", "July", "August", "October", "December", "February"),
 )
 
 _GERMAN = _Words(
@@ -529,6 +531,16 @@ def _number(rng: random.Random) -> str:
     return f"{rng.randint(1, 12)}:{rng.choice(('00', '15', '30', '45'))}"
 
 
+def _digits(rng: random.Random) -> str:
+    """A phone number or a code, in the digit groups people write them in."""
+    kind = rng.randrange(3)
+    if kind == 0:
+        return f"{rng.randint(200, 999)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+    if kind == 1:
+        return f"0{rng.randint(100, 999)} {rng.randint(100000, 999999)}"
+    return f"{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"
+
+
 def _sentences(words: _Words, count: int, rng: random.Random) -> list[str]:
     def clause() -> str:
         return (
@@ -549,6 +561,7 @@ def _sentences(words: _Words, count: int, rng: random.Random) -> list[str]:
     kinds = (
         "clause", "clause", "sentences", "comma", "list", "question", "exclaim", "word",
         "word", "phrase", "phrase", "phrase", "number", "counted", "long", "trailing", "prose",
+        "price", "percent", "digits", "date",
     )  # fmt: skip
     while len(texts) < count:
         kind = rng.choice(kinds)
@@ -582,6 +595,26 @@ def _sentences(words: _Words, count: int, rng: random.Random) -> list[str]:
             text = ", ".join(clause() for _ in range(rng.randint(3, 6))) + "."
         elif kind == "trailing":
             text = f"{clause()}... {lower_first(clause())}."
+        elif kind == "price":
+            text = (
+                f"{rng.choice(words.subjects)} {rng.choice(words.verbs)} {rng.choice(words.things)}"
+                f" {rng.choice(('$', '£', '€'))}{rng.randint(1, 999)}"
+                f"{rng.choice(('', f'.{rng.randint(0, 99):02d}'))}."
+            )
+        elif kind == "percent":
+            text = (
+                f"{rng.choice(words.subjects)} {rng.choice(words.verbs)} {rng.randint(1, 99)}% "
+                f"{rng.choice(words.things)}{rng.choice(words.adverbials)}."
+            )
+        elif kind == "digits":
+            text = f"{clause()}: {_digits(rng)}."
+        elif kind == "date":
+            if not words.months:
+                continue
+            text = (
+                f"{clause()} on {rng.choice(words.months)} {rng.randint(1, 31)}"
+                f"{rng.choice(('', f', {rng.randint(1950, 2035)}'))}."
+            )
         elif words.prose:
             text = " ".join(rng.sample(words.prose, rng.randint(1, 3)))
         else:

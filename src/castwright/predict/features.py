@@ -14,20 +14,26 @@ Features of one engine call (a sentence-sized piece):
   colon, none), the last clause apart from the others: most engines pause after every clause
   but the last;
 * a constant, for the silence an engine puts around every call.
+
+Flite's voices are described by Flite's own front end instead (flite_front.py,
+``segment_features``): its reading of numbers and symbols, its phrase breaks, and its US
+English duration model's seconds per phone. Festival's voices get both descriptions, plus the
+sentence breaks inside a piece (Festival speaks each sentence as an utterance of its own).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from castwright.dictionaries.ipa import espeak_to_ipa_symbols
+from castwright.predict.flite_front import Segment
 
-__all__ = ["FEATURE_VERSION", "Phonemizer", "text_features"]
+__all__ = ["FEATURE_VERSION", "Phonemizer", "segment_features", "sentence_breaks", "text_features"]
 
 # Bump when the features change: models fitted on the old ones are then refitted.
-FEATURE_VERSION = "1"
+FEATURE_VERSION = "2"
 
 # (phonemes, source) per clause, as EspeakLibrary.text_to_phonemes returns them.
 Phonemizer = Callable[[str], list[tuple[str, str]]]
@@ -144,3 +150,64 @@ def text_features(
     if 0 < spoken_words <= 3:
         counts[f"only_{int(spoken_words)}_words"] = 1.0
     return dict(counts)
+
+
+# Flite's phone set (cmulex): its vowels.
+_FLITE_VOWELS = frozenset(
+    [
+        "aa",
+        "ae",
+        "ah",
+        "ao",
+        "aw",
+        "ax",
+        "axr",
+        "ay",
+        "eh",
+        "er",
+        "ey",
+        "ih",
+        "ix",
+        "iy",
+        "ow",
+        "oy",
+        "uh",
+        "uw",
+    ]
+)
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"')\]}»”’]*\s+(?=\S)")
+
+
+def sentence_breaks(text: str) -> int:
+    """Sentence ends inside ``text``: Festival speaks each sentence as an utterance of its
+    own, with its own silence before and after."""
+    return len(_SENTENCE_BREAK.findall(_PHONEME_SPAN.sub(" ", text).strip()))
+
+
+def segment_features(
+    segments: Sequence[Segment], phone_identity: bool = True, prefix: str = ""
+) -> dict[str, float]:
+    """Features of Flite's segments for a text (see flite_front.py): the US English duration
+    model's seconds by class, the pauses its phrasing puts inside the text, and phone counts
+    by stress and by position (a phrase's or the utterance's last syllable)."""
+    identity = _IDENTITY_WEIGHT if phone_identity else 0.0
+    counts: dict[str, float] = defaultdict(float)
+    last = len(segments) - 1
+    for index, segment in enumerate(segments):
+        if segment.name == "pau":
+            if 0 < index < last:  # every utterance starts and ends with one
+                counts["pause"] += 1
+                counts["pause_seconds"] += segment.seconds
+            continue
+        kind = "vowel" if segment.name in _FLITE_VOWELS else "consonant"
+        counts[f"{kind}_seconds"] += segment.seconds
+        if identity:
+            counts[f"phone_{segment.name}"] += identity
+        counts[f"{kind}_{'stressed' if segment.stressed else 'weak'}"] += 1
+        if segment.boundary >= 3:
+            counts[f"phrase_final_{kind}"] += 1
+        if segment.boundary >= 4:
+            counts[f"final_{kind}"] += 1
+    if 0 < len(segments) <= 12:
+        counts["short"] = 1.0
+    return {prefix + key: value for key, value in counts.items()}

@@ -24,7 +24,14 @@ from pathlib import Path
 
 from castwright.errors import Invalid
 from castwright.predict.calibration import CALIBRATION_VERSION, calibration_texts
-from castwright.predict.features import FEATURE_VERSION, Phonemizer, text_features
+from castwright.predict.features import (
+    FEATURE_VERSION,
+    Phonemizer,
+    segment_features,
+    sentence_breaks,
+    text_features,
+)
+from castwright.predict.flite_front import flite_front
 from castwright.predict.model import LengthModel, fit_length_model
 from castwright.speech.engines.base import Engine, SynthesisParams
 from castwright.speech.engines.espeak import EspeakEngine
@@ -36,14 +43,17 @@ from castwright.speech.text.normalise import normalise
 from castwright.speeches.planning import MAX_SPEED, MIN_SPEED
 from castwright.voices.catalogue import Voice
 
-__all__ = ["LengthPredictor", "Prediction", "SpeedFit"]
+__all__ = ["Featurizer", "LengthPredictor", "Prediction", "SpeedFit"]
+
+# A piece's text to its features, as one voice's model sees them.
+Featurizer = Callable[[str], dict[str, float]]
 
 log = logging.getLogger("castwright.predict")
 
 MODEL_VERSION = "2"
 # How many calibration texts a voice renders: espeak-ng renders hundreds of times faster than
 # real time, the subprocess engines tens of times, so they get fewer.
-_CALIBRATION_COUNT = {"espeak-ng": 320}
+_CALIBRATION_COUNT = {"espeak-ng": 320, "flite": 400, "festival": 300}
 _DEFAULT_CALIBRATION_COUNT = 200
 _SPEEDS = (0.5, 0.7, 1.0, 1.4, 2.0, 2.6, 3.0)
 _SPEED_SAMPLE = 10  # calibration pieces rendered at each speed for the speed curve
@@ -115,6 +125,33 @@ class LengthPredictor:
         language = voice.language_code
         return lambda text: library.text_to_phonemes(normalise(text, language), identifier)
 
+    def _front(self, voice: Voice) -> str:
+        """Which front end describes ``voice``'s text: Flite's own where libflite loads (for
+        Flite, and alongside espeak-ng's for Festival, which reads text much as Flite does),
+        else espeak-ng's."""
+        if voice.engine in ("flite", "festival") and flite_front() is not None:
+            return "flite" if voice.engine == "flite" else "espeak+flite"
+        return "espeak"
+
+    def featurizer(self, voice: Voice) -> Featurizer:
+        """Text to the features ``voice``'s model takes."""
+        front = self._front(voice)
+        flite = flite_front()
+        if front == "flite" and flite is not None:
+            return lambda text: {"constant": 1.0, **segment_features(flite.segments(text))}
+        phonemize = self.phonemizer(voice)
+        identity = voice.engine == "espeak-ng"
+        if front == "espeak+flite" and flite is not None:
+
+            def both(text: str) -> dict[str, float]:
+                found = text_features(text, phonemize)
+                found.update(segment_features(flite.segments(text), False, "flite_"))
+                found["sentence_breaks"] = sentence_breaks(text)
+                return found
+
+            return both
+        return lambda text: text_features(text, phonemize, identity)
+
     def supports(self, voice: Voice) -> bool:
         if voice.engine not in self.engines.available():
             return False
@@ -139,6 +176,7 @@ class LengthPredictor:
             voice.rate,
             voice.language_code,
             self.chunk_chars,
+            self._front(voice),
         ]
         digest = hashlib.sha256(json.dumps(described).encode()).hexdigest()[:24]
         return f"{voice.engine}-{digest}"
@@ -202,9 +240,8 @@ class LengthPredictor:
         pieces = [p for t in texts for p in chunk_text(t, self.chunk_chars) if p.strip()]
         log.info("calibrating length prediction for %s on %d texts", voice.alias, len(pieces))
         lengths = self._render_lengths(engine, voice, pieces, voice.params())
-        phonemize = self.phonemizer(voice)
-        identity = voice.engine == "espeak-ng"
-        rows = [text_features(p, phonemize, identity) for p in pieces]
+        featurize = self.featurizer(voice)
+        rows = [featurize(p) for p in pieces]
         model = fit_length_model(rows, lengths)
         step = max(1, len(pieces) // _SPEED_SAMPLE)
         sample = pieces[::step][:_SPEED_SAMPLE]
@@ -227,18 +264,17 @@ class LengthPredictor:
         pieces: list[_Piece] = []
         silence = 0.0
         r2 = 1.0
-        phonemizers: dict[str, Phonemizer] = {}
+        featurizers: dict[str, Featurizer] = {}
         for plan in plans:
             model = self.model_for(plan.voice)
             r2 = min(r2, model.r2)
-            if plan.voice.alias not in phonemizers:
-                phonemizers[plan.voice.alias] = self.phonemizer(plan.voice)
-            phonemize = phonemizers[plan.voice.alias]
+            if plan.voice.alias not in featurizers:
+                featurizers[plan.voice.alias] = self.featurizer(plan.voice)
+            featurize = featurizers[plan.voice.alias]
             normal = plan.voice.rate * plan.speed
             for item in synthesis_work(plan, self.chunk_chars):
                 if isinstance(item, SpeechPiece):
-                    identity = plan.voice.engine == "espeak-ng"
-                    seconds = model.seconds(text_features(item.text, phonemize, identity))
+                    seconds = model.seconds(featurize(item.text))
                     prosody = item.params.rate / normal
                     pieces.append(_Piece(seconds, prosody, plan.speed, model))
                 elif isinstance(item, Pause):
