@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import numpy.typing as npt
+from scipy.ndimage import maximum_filter1d
 from scipy.signal import lfilter
 
 __all__ = [
@@ -38,24 +39,16 @@ def time_coefficient(seconds: float, sample_rate: int) -> float:
 def sliding_max(values: Envelope, before: int, after: int) -> Envelope:
     """``out[n] = max(values[n - before : n + after + 1])``; the window is cut at the edges.
 
-    Van Herk / Gil-Werman: prefix and suffix maxima over blocks as long as the window, so the
-    cost is O(n) whatever the window length.
+    scipy's ``maximum_filter1d`` (van Herk / Gil-Werman in C: O(n) whatever the window),
+    its window shifted by ``origin`` so that it spans ``before`` and ``after``.
     """
-    n = values.size
     width = before + after + 1
-    if n == 0 or width == 1:
+    if values.size == 0 or width == 1:
         return values.copy()
-    padded = np.full(before + n + after, -np.inf)
-    padded[before : before + n] = values
-    blocks = -(-padded.size // width)
-    grid = np.full(blocks * width, -np.inf)
-    grid[: padded.size] = padded
-    rows = grid.reshape(blocks, width)
-    prefix = np.maximum.accumulate(rows, axis=1).ravel()
-    suffix = np.maximum.accumulate(rows[:, ::-1], axis=1)[:, ::-1].ravel()
-    # A window starting at i ends at i + width - 1: the suffix of i's block and the prefix of
-    # the next block together cover it exactly.
-    return np.maximum(suffix[:n], prefix[width - 1 : width - 1 + n])
+    held = maximum_filter1d(
+        values, width, mode="constant", cval=-np.inf, origin=before - width // 2
+    )
+    return np.asarray(held, dtype=np.float64)
 
 
 def decay_hold(values: Envelope, coefficient: float) -> Envelope:
@@ -95,12 +88,8 @@ def hold_and_release(
     out = np.zeros(size)
     if positions.size == 0:
         return out
-    if positions.size * (ahead + 1) > size:  # not sparse: the scans are the cheaper way
-        out[positions] = values
-        return decay_hold(sliding_max(out, 0, ahead), coefficient)
-    windows = positions[:, None] - np.arange(ahead + 1)[None, :]
-    inside = windows >= 0
-    np.maximum.at(out, windows[inside], np.broadcast_to(values[:, None], windows.shape)[inside])
+    out[positions] = values
+    out = sliding_max(out, 0, ahead)  # the hold: one O(n) pass, however many values
     if coefficient <= 0.0:
         return out
     rate = -math.log(coefficient)

@@ -86,13 +86,13 @@ def limit_measured(
         if top <= ceiling:
             return out, top
         envelope = _gain_envelope(peaks, aim, ahead, coefficient)
-        out = (out * envelope.astype(np.float32)).astype(np.float32)
+        out = np.multiply(out, envelope, dtype=np.float32)
         if not verify:
             return out, None
         peaks = frame_true_peaks(out)
     top = float(peaks.max())
     if top > ceiling:  # a static trim: exact, as the oversampling is linear
-        out = (out * np.float32(aim / top)).astype(np.float32)
+        out = np.multiply(out, aim / top, dtype=np.float32)
         top = aim
     return out, top
 

@@ -326,7 +326,7 @@ def normalise_loudness_measured(
     previous: tuple[float, float] | None = None
     for _ in range(max_passes):
         scale = 10.0 ** (gain_db / 20.0)
-        scaled = (source * np.float32(scale)).astype(np.float32)
+        scaled = np.multiply(source, scale, dtype=np.float32)
         scaled_peaks = peaks * np.float32(scale)
         settings = (true_peak_ceiling_dbtp, lookahead, release)
         draft, _ = limit_measured(scaled, rate, *settings, scaled_peaks, verify=False)
