@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from castwright.audio.wav import encode_wav
 from castwright.files.service import FileService
 from castwright.models.sound_template import BUILTIN_ORG, SoundTemplate, TemplateSegment
+from castwright.production.mixer import MIX_RATE
 from castwright.production.music import BUILTIN_TEMPLATES, GENERATOR_VERSION, render_template
 from castwright.production.music.templates import find
 from castwright.production.templates_repository import TemplateRepository
@@ -68,7 +69,8 @@ def builtin_segment_file(
     runtime: Runtime, session: Session, template: SoundTemplate, segment: TemplateSegment
 ) -> str:
     """Render a built-in segment, keep it in the library, and return its file id."""
-    audio = render_template(template.name, segment.name)  # type: ignore[arg-type]
+    # At the mix's own rate: kept at any other, every mix over it would resample it again.
+    audio = render_template(template.name, segment.name, MIX_RATE)  # type: ignore[arg-type]
     data = encode_wav(audio)
     blob_key = (
         f"orgs/{BUILTIN_ORG}/templates/{template.name}/{segment.name}-{GENERATOR_VERSION}.wav"

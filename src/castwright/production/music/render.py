@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 # Bump when any change alters the rendered audio, so stored renders are known to be stale.
-GENERATOR_VERSION = "castwright-music-1"
+GENERATOR_VERSION = "castwright-music-2"  # 2: the library is kept at 48 kHz
 SEGMENTS: tuple[Segment, ...] = ("intro", "main", "outro")
 TARGET_LUFS = -15.0
 CEILING_DBFS = -1.2
