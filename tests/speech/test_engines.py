@@ -29,6 +29,7 @@ from castwright.speech.engines.espeak_binding import (
     VoiceProperties,
     espeak_library,
 )
+from castwright.speech.engines.flite_library import FliteLibraryError, flite_library
 
 SENTENCE = "The quick brown fox jumps over the lazy dog."
 PASSAGE = (
@@ -462,6 +463,37 @@ def test_flite_library_renders_what_the_command_line_renders(voice_id: str) -> N
 def test_flite_kal_speaks_at_its_native_8000_hz() -> None:
     audio = FliteEngine().synthesize(SENTENCE, "kal", SynthesisParams())
     assert audio.sample_rate == 8000 and rms(audio) > 0.02
+
+
+@needs_flite
+def test_flite_library_runs_the_front_end_alone() -> None:
+    library = flite_library()
+    hello = library.segments("Hello, world.", "kal")
+    phones = [s.name for s in hello]
+    assert phones == ["pau", "hh", "ax", "l", "ow", "pau", "w", "er", "l", "d", "pau"]
+    assert all(s.seconds > 0 for s in hello)  # kal's front end runs its duration model
+    assert [s.boundary for s in hello if s.name == "ow"] == [3]  # the comma ends a phrase
+    assert [s.boundary for s in hello if s.name == "d"] == [4]  # the utterance's end
+    assert [s.stressed for s in hello if s.name in ("ax", "ow")] == [False, True]
+    # Digits are read as words: "twelve" is in there.
+    twelve = [s.name for s in library.segments("12", "kal")]
+    assert twelve == ["pau", "t", "w", "eh", "l", "v", "pau"]
+    assert library.segments("  ", "kal") == ()
+    with pytest.raises(FliteLibraryError):
+        library.segments(SENTENCE, "awb_time")
+
+
+@needs_flite
+@pytest.mark.parametrize("voice_id", ["slt", "awb"])
+def test_flite_clustergen_segments_add_up_to_the_audio(voice_id: str) -> None:
+    # A clustergen voice times its speech by HMM states in the waveform step; segments runs
+    # that duration step alone, so the sum is the audio's length to a frame or so.
+    library = flite_library()
+    assert library.exact_durations(voice_id) and not library.exact_durations("kal")
+    segments = library.segments(PASSAGE, voice_id)
+    assert all(s.seconds > 0 for s in segments)
+    audio = FliteEngine().synthesize(PASSAGE, voice_id, SynthesisParams())
+    assert sum(s.seconds for s in segments) == pytest.approx(audio.duration, rel=0.005)
 
 
 # -- registry -------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Length prediction against real renders, per voice family: at least 200 varied texts each
 (tests/support/predict_corpus.py), planned and rendered exactly as /speech/tts renders them.
 
-The issue's bar: median absolute error under 3 % and 95th percentile under 8 %. espeak-ng
-meets it (measured median 2.0 %, p95 5.9 %). Festival and Flite do not yet, and their tests
-say so (strict xfail, so a fix shows up as an unexpected pass); a looser bound guards them
-against getting worse.
+The issue's bar, for every family: median absolute error under 3 % and 95th percentile under
+8 %. Measured: espeak-ng median 2.0 %, p95 6.7 %; Flite 0.03 %, 0.09 % (its clustergen
+voices' own duration model gives their length to a frame or so); Festival 2.4 %, 7.3 %
+(Festival's own front end reads the text, Flite's slt times the words it reads; what is left
+is the HTS voice's own timing, ±10 % on a one-word reply or a percentage).
 """
 
 from __future__ import annotations
@@ -41,9 +42,6 @@ FAMILIES: dict[str, list[tuple[str, str, int]]] = {
     "festival": [("sloane", "en", 200)],
 }
 MEDIAN_BAR, P95_BAR = 0.03, 0.08
-# Where Festival and Flite stand (measured: Flite median 3.1 %, p95 9.1 %; Festival 3.7 %,
-# 12.2 %), with room for the run-to-run spread: they must not get worse than this.
-LOOSE_MEDIAN, LOOSE_P95 = 0.05, 0.14
 
 
 @dataclass(frozen=True)
@@ -134,12 +132,6 @@ def test_espeak_predictions_are_within_the_bar(
 
 
 @pytest.mark.parametrize("family", ["flite", "festival"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="Flite and Festival vary their timing sentence by sentence more than their front "
-    "ends' phones and durations explain: measured Flite median 3.1 %, p95 9.1 %; Festival "
-    "3.7 %, 12.2 % (issue #5 asks 3 % / 8 %)",
-)
 def test_subprocess_engine_predictions_are_within_the_bar(
     family: str,
     catalogue: VoiceCatalogue,
@@ -148,17 +140,6 @@ def test_subprocess_engine_predictions_are_within_the_bar(
 ) -> None:
     found = accuracy(family, catalogue, engines, predictor)
     assert found.median < MEDIAN_BAR and found.p95 < P95_BAR, str(found)
-
-
-@pytest.mark.parametrize("family", ["flite", "festival"])
-def test_subprocess_engine_predictions_do_not_get_worse(
-    family: str,
-    catalogue: VoiceCatalogue,
-    engines: EngineRegistry,
-    predictor: LengthPredictor,
-) -> None:
-    found = accuracy(family, catalogue, engines, predictor)
-    assert found.median < LOOSE_MEDIAN and found.p95 < LOOSE_P95, str(found)
 
 
 def test_models_are_kept_on_disk_and_reused(

@@ -15,10 +15,15 @@ Features of one engine call (a sentence-sized piece):
   but the last;
 * a constant, for the silence an engine puts around every call.
 
-Flite's voices are described by Flite's own front end instead (flite_front.py,
-``segment_features``): its reading of numbers and symbols, its phrase breaks, and its US
-English duration model's seconds per phone. Festival's voices get both descriptions, plus the
-sentence breaks inside a piece (Festival speaks each sentence as an utterance of its own).
+Flite's voices are described by Flite's own front end instead (flite_front.py): a clustergen
+voice by the sum of its own duration model's seconds, which is its length; a diphone voice by
+``segment_features`` of its segments (its reading of numbers and symbols, its phrase breaks,
+its duration model's seconds per phone). Festival's voices are described by Festival's own
+reading (festival_front.py): ``segment_features`` of its segments, its utterances, and the
+seconds Flite's voice of the same speaker takes over the words it reads. Where Festival's
+front end cannot run they get both the descriptions above, with the US English (``kal``)
+durations, plus the sentence breaks inside a piece (Festival speaks each sentence as an
+utterance of its own).
 """
 
 from __future__ import annotations
@@ -28,12 +33,12 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from castwright.dictionaries.ipa import espeak_to_ipa_symbols
-from castwright.predict.flite_front import Segment
+from castwright.speech.engines.flite_library import Segment
 
 __all__ = ["FEATURE_VERSION", "Phonemizer", "segment_features", "sentence_breaks", "text_features"]
 
 # Bump when the features change: models fitted on the old ones are then refitted.
-FEATURE_VERSION = "2"
+FEATURE_VERSION = "3"
 
 # (phonemes, source) per clause, as EspeakLibrary.text_to_phonemes returns them.
 Phonemizer = Callable[[str], list[tuple[str, str]]]
@@ -187,8 +192,8 @@ def sentence_breaks(text: str) -> int:
 def segment_features(
     segments: Sequence[Segment], phone_identity: bool = True, prefix: str = ""
 ) -> dict[str, float]:
-    """Features of Flite's segments for a text (see flite_front.py): the US English duration
-    model's seconds by class, the pauses its phrasing puts inside the text, and phone counts
+    """Features of Flite's segments for a text (see flite_front.py): the duration model's
+    seconds by class, the pauses its phrasing puts inside the text, and phone counts
     by stress and by position (a phrase's or the utterance's last syllable)."""
     identity = _IDENTITY_WEIGHT if phone_identity else 0.0
     counts: dict[str, float] = defaultdict(float)

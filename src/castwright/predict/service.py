@@ -3,7 +3,9 @@
 Each voice gets a length model the first time it is asked about: its calibration texts are
 rendered once (seconds for espeak-ng, a minute or two for Festival), the model is fitted and
 kept under ``data_dir/predict``, so later processes and restarts reuse it. After that a
-prediction is the planner's work plus espeak-ng's front end: milliseconds for a page of text.
+prediction is the planner's work plus a front end's reading of each piece (espeak-ng's,
+Flite's or Festival's own, see ``_front``), cached piece by piece: milliseconds for a page of
+text once read, tens of milliseconds for each piece read afresh.
 
 A plan's length is the sum over its engine calls (the same pieces the renderer synthesises)
 of the model's seconds, scaled by the voice's measured speed curve, plus its pauses (breaks)
@@ -31,6 +33,7 @@ from castwright.predict.features import (
     sentence_breaks,
     text_features,
 )
+from castwright.predict.festival_front import FestivalReading, festival_front
 from castwright.predict.flite_front import flite_front
 from castwright.predict.model import LengthModel, fit_length_model
 from castwright.speech.engines.base import Engine, SynthesisParams
@@ -126,19 +129,33 @@ class LengthPredictor:
         return lambda text: library.text_to_phonemes(normalise(text, language), identifier)
 
     def _front(self, voice: Voice) -> str:
-        """Which front end describes ``voice``'s text: Flite's own where libflite loads (for
-        Flite, and alongside espeak-ng's for Festival, which reads text much as Flite does),
-        else espeak-ng's."""
+        """Which front end describes ``voice``'s text: Festival's own for Festival (with
+        Flite's timing of the words it reads, where libflite loads); Flite's own for Flite;
+        else espeak-ng's (with Flite's alongside for Festival where Festival's front end is
+        missing but libflite loads)."""
+        if voice.engine == "festival" and festival_front() is not None:
+            return "festival+flite" if flite_front() is not None else "festival"
         if voice.engine in ("flite", "festival") and flite_front() is not None:
             return "flite" if voice.engine == "flite" else "espeak+flite"
         return "espeak"
 
     def featurizer(self, voice: Voice) -> Featurizer:
-        """Text to the features ``voice``'s model takes."""
+        """Text to the features ``voice``'s model takes. A Flite voice with a clustergen
+        duration model needs only one: the seconds that model gives the text, which are its
+        length at normal speed, so the fit has only the voice's rate and silence to learn."""
         front = self._front(voice)
         flite = flite_front()
         if front == "flite" and flite is not None:
-            return lambda text: {"constant": 1.0, **segment_features(flite.segments(text))}
+            own = flite.duration_voice(voice.engine_voice_id)
+            if flite.exact(own):  # its segments are its timing: their sum is the length
+                return lambda text: {
+                    "constant": 1.0,
+                    "seconds": sum(s.seconds for s in flite.segments(text, own)),
+                }
+            return lambda text: {"constant": 1.0, **segment_features(flite.segments(text, own))}
+        festival = festival_front()
+        if front.startswith("festival") and festival is not None:
+            return self._festival_featurizer(voice, festival.read)
         phonemize = self.phonemizer(voice)
         identity = voice.engine == "espeak-ng"
         if front == "espeak+flite" and flite is not None:
@@ -151,6 +168,30 @@ class LengthPredictor:
 
             return both
         return lambda text: text_features(text, phonemize, identity)
+
+    @staticmethod
+    def _festival_featurizer(
+        voice: Voice, read: Callable[[str, str], FestivalReading]
+    ) -> Featurizer:
+        """Festival's voices: Festival's own reading (its segments and utterances), and the
+        words it reads timed by Flite's voice of the same speaker where there is one."""
+        flite = flite_front()
+        timing = flite.duration_voice(voice.engine_voice_id) if flite is not None else ""
+
+        def features(text: str) -> dict[str, float]:
+            reading = read(text, voice.engine_voice_id)
+            found = {"constant": 1.0, **segment_features(reading.segments, False, "festival_")}
+            found["utterances"] = len(reading.utterances)
+            if flite is not None:
+                found["flite_seconds"] = sum(
+                    s.seconds
+                    for words in reading.words
+                    if words
+                    for s in flite.segments(words + ".", timing)
+                )
+            return found
+
+        return features
 
     def supports(self, voice: Voice) -> bool:
         if voice.engine not in self.engines.available():
