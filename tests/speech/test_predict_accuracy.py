@@ -156,3 +156,33 @@ def test_models_are_kept_on_disk_and_reused(
     saved.write_text("{not json")
     third = LengthPredictor(engines, tmp_path, 400)
     assert third.model_for(voice).r2 == pytest.approx(model.r2, abs=1e-3)  # refitted
+
+
+def test_a_script_predicted_again_reads_only_its_new_pieces(
+    catalogue: VoiceCatalogue,
+    engines: EngineRegistry,
+    predictor: LengthPredictor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "The first sentence is here. " * 30 + "And the last one is there."
+    plans = plan_speech(parse_script(text), TtsOptions(voice="isaac"), catalogue)
+    first = predictor.predict(plans)
+    read: list[str] = []
+    voice = catalogue.resolve("isaac")
+    featurize = predictor.featurizer(voice)
+
+    def counting(voice_: object) -> object:
+        return lambda piece: read.append(piece) or featurize(piece)
+
+    # A fresh cache, then the same script twice: each piece is read once, and an edit
+    # reads only the piece it changes.
+    monkeypatch.setattr(predictor, "_featurizers", {})
+    monkeypatch.setattr(predictor, "featurizer", counting)
+    assert predictor.predict(plans) == first
+    pieces = len(read)
+    assert pieces > 1
+    assert predictor.predict(plans) == first
+    assert len(read) == pieces
+    edited = plan_speech(parse_script(text + " One more."), TtsOptions(voice="isaac"), catalogue)
+    assert predictor.predict(edited).seconds > first.seconds
+    assert len(read) == pieces + 1

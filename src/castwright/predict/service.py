@@ -14,6 +14,7 @@ and padding, which are silence of exactly the length asked.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -60,6 +61,7 @@ _CALIBRATION_COUNT = {"espeak-ng": 320, "flite": 400, "festival": 300}
 _DEFAULT_CALIBRATION_COUNT = 200
 _SPEEDS = (0.5, 0.7, 1.0, 1.4, 2.0, 2.6, 3.0)
 _SPEED_SAMPLE = 10  # calibration pieces rendered at each speed for the speed curve
+_CACHED_PIECES = 4096  # pieces whose features each voice remembers
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class LengthPredictor:
         self.cache_dir = cache_dir
         self.chunk_chars = chunk_chars
         self._models: dict[str, LengthModel] = {}
+        self._featurizers: dict[str, Featurizer] = {}  # per model key, cached
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._espeak: EspeakEngine | None = None
@@ -192,6 +195,16 @@ class LengthPredictor:
             return found
 
         return features
+
+    def _cached_featurizer(self, voice: Voice) -> Featurizer:
+        """``featurizer(voice)`` remembering its last pieces: an editor predicts the same
+        script on every keystroke, and only the piece being edited has new features."""
+        key = self._model_key(voice, self.engines.get(voice.engine))
+        with self._guard:
+            if key not in self._featurizers:
+                cached = functools.lru_cache(maxsize=_CACHED_PIECES)(self.featurizer(voice))
+                self._featurizers[key] = cached
+            return self._featurizers[key]
 
     def supports(self, voice: Voice) -> bool:
         if voice.engine not in self.engines.available():
@@ -305,13 +318,10 @@ class LengthPredictor:
         pieces: list[_Piece] = []
         silence = 0.0
         r2 = 1.0
-        featurizers: dict[str, Featurizer] = {}
         for plan in plans:
             model = self.model_for(plan.voice)
             r2 = min(r2, model.r2)
-            if plan.voice.alias not in featurizers:
-                featurizers[plan.voice.alias] = self.featurizer(plan.voice)
-            featurize = featurizers[plan.voice.alias]
+            featurize = self._cached_featurizer(plan.voice)
             normal = plan.voice.rate * plan.speed
             for item in synthesis_work(plan, self.chunk_chars):
                 if isinstance(item, SpeechPiece):
