@@ -65,7 +65,11 @@ def children() -> set[int]:
     """This process's live children (zombies included), from /proc."""
     found: set[int] = set()
     for task in Path("/proc/self/task").iterdir():
-        found.update(int(pid) for pid in (task / "children").read_text().split())
+        try:
+            listed = (task / "children").read_text()
+        except FileNotFoundError:  # a thread that ended since the listing: no children
+            continue
+        found.update(int(pid) for pid in listed.split())
     return found
 
 
