@@ -20,10 +20,7 @@ voice by the sum of its own duration model's seconds, which is its length; a dip
 ``segment_features`` of its segments (its reading of numbers and symbols, its phrase breaks,
 its duration model's seconds per phone). Festival's voices are described by Festival's own
 reading (festival_front.py): ``segment_features`` of its segments, its utterances, and the
-seconds Flite's voice of the same speaker takes over the words it reads. Where Festival's
-front end cannot run they get both the descriptions above, with the US English (``kal``)
-durations, plus the sentence breaks inside a piece (Festival speaks each sentence as an
-utterance of its own).
+seconds Flite's voice of the same speaker takes over the words it reads.
 """
 
 from __future__ import annotations
@@ -35,7 +32,7 @@ from collections.abc import Callable, Sequence
 from castwright.dictionaries.ipa import espeak_to_ipa_symbols
 from castwright.speech.engines.flite_library import Segment
 
-__all__ = ["FEATURE_VERSION", "Phonemizer", "segment_features", "sentence_breaks", "text_features"]
+__all__ = ["FEATURE_VERSION", "Phonemizer", "segment_features", "text_features"]
 
 # Bump when the features change: models fitted on the old ones are then refitted.
 FEATURE_VERSION = "3"
@@ -180,13 +177,6 @@ _FLITE_VOWELS = frozenset(
         "uw",
     ]
 )
-_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"')\]}»”’]*\s+(?=\S)")
-
-
-def sentence_breaks(text: str) -> int:
-    """Sentence ends inside ``text``: Festival speaks each sentence as an utterance of its
-    own, with its own silence before and after."""
-    return len(_SENTENCE_BREAK.findall(_PHONEME_SPAN.sub(" ", text).strip()))
 
 
 def segment_features(

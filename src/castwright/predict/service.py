@@ -31,7 +31,6 @@ from castwright.predict.features import (
     FEATURE_VERSION,
     Phonemizer,
     segment_features,
-    sentence_breaks,
     text_features,
 )
 from castwright.predict.festival_front import FestivalReading, festival_front
@@ -133,13 +132,13 @@ class LengthPredictor:
 
     def _front(self, voice: Voice) -> str:
         """Which front end describes ``voice``'s text: Festival's own for Festival (with
-        Flite's timing of the words it reads, where libflite loads); Flite's own for Flite;
-        else espeak-ng's (with Flite's alongside for Festival where Festival's front end is
-        missing but libflite loads)."""
+        Flite's timing of the words it reads, where libflite loads); Flite's own for Flite
+        where libflite loads; else espeak-ng's. (A Festival voice exists only where the
+        ``festival`` binary does, and that binary is all Festival's front end needs.)"""
         if voice.engine == "festival" and festival_front() is not None:
             return "festival+flite" if flite_front() is not None else "festival"
-        if voice.engine in ("flite", "festival") and flite_front() is not None:
-            return "flite" if voice.engine == "flite" else "espeak+flite"
+        if voice.engine == "flite" and flite_front() is not None:
+            return "flite"
         return "espeak"
 
     def featurizer(self, voice: Voice) -> Featurizer:
@@ -160,17 +159,7 @@ class LengthPredictor:
         if front.startswith("festival") and festival is not None:
             return self._festival_featurizer(voice, festival.read)
         phonemize = self.phonemizer(voice)
-        identity = voice.engine == "espeak-ng"
-        if front == "espeak+flite" and flite is not None:
-
-            def both(text: str) -> dict[str, float]:
-                found = text_features(text, phonemize)
-                found.update(segment_features(flite.segments(text), False, "flite_"))
-                found["sentence_breaks"] = sentence_breaks(text)
-                return found
-
-            return both
-        return lambda text: text_features(text, phonemize, identity)
+        return lambda text: text_features(text, phonemize, voice.engine == "espeak-ng")
 
     @staticmethod
     def _festival_featurizer(
